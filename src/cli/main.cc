@@ -1,0 +1,236 @@
+// `pathways`: the command line (formats.md, "Command line").
+// Exit status: 0 success, 2 bad input (with file, line, column and reason), 1 other failure.
+#include <sys/resource.h>
+
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <iostream>
+#include <optional>
+#include <string>
+
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+
+#include "domain/rules.h"
+#include "engine/status.h"
+#include "generate/generate.h"
+#include "io/folder.h"
+#include "report/participation.h"
+#include "report/render.h"
+
+namespace {
+
+using namespace pathways;
+
+constexpr int kBadInput = 2;
+
+struct Common {
+  std::string data;
+  std::string rules_path;
+  std::string la;
+  std::string format = "table";
+  bool timings = false;
+};
+
+void add_common(CLI::App* cmd, Common& c) {
+  cmd->add_option("--data", c.data, "canonical data folder (formats.md)")->required();
+  cmd->add_option("--la", c.la, "3-digit code of the reporting LA; without it everyone counts as resident");
+  cmd->add_option("--format", c.format, "table, json or csv")->check(CLI::IsMember({"table", "json", "csv"}));
+  cmd->add_option("--rules", c.rules_path, "rules file (default: built-in, or $PATHWAYS_RULES)");
+  cmd->add_flag("--timings", c.timings, "print load and query times and peak memory to stderr");
+}
+
+struct BadInput : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+Rules load_rules(const Common& c) {
+  std::string path = c.rules_path;
+  if (path.empty()) {
+    if (const char* env = std::getenv("PATHWAYS_RULES")) path = env;
+  }
+  try {
+    return Rules::load(path);
+  } catch (const std::exception& e) {
+    throw BadInput(e.what());
+  }
+}
+
+Format parse_format(const std::string& f) {
+  if (f == "json") return Format::kJson;
+  if (f == "csv") return Format::kCsv;
+  return Format::kTable;
+}
+
+ReportScope parse_scope(const Common& c) {
+  ReportScope s;
+  if (!c.la.empty()) {
+    if (c.la.size() != 3 || c.la.find_first_not_of("0123456789") != std::string::npos)
+      throw BadInput(fmt::format("--la: '{}' is not a 3-digit LA code", c.la));
+    s.la = static_cast<uint16_t>(std::stoi(c.la));
+  }
+  return s;
+}
+
+double ms_since(std::chrono::steady_clock::time_point t) {
+  return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t).count();
+}
+
+double peak_rss_mb() {
+  struct rusage ru;
+  getrusage(RUSAGE_SELF, &ru);
+  return static_cast<double>(ru.ru_maxrss) / 1024.0;
+}
+
+// Loads and validates a folder; on any error prints every issue and throws BadInput.
+Dataset load_or_fail(const Common& c, const Rules& rules) {
+  LoadReport report;
+  Dataset ds = load_folder(c.data, rules, report);
+  for (const auto& w : report.warnings) std::cerr << "warning: " << format_issue(w) << "\n";
+  if (!report.ok()) {
+    for (const auto& e : report.errors) std::cerr << "error: " << format_issue(e) << "\n";
+    if (report.error_count > report.errors.size())
+      std::cerr << fmt::format("... and {} more errors\n", report.error_count - report.errors.size());
+    throw BadInput(fmt::format("{}: {} error(s); nothing was computed", c.data, report.error_count));
+  }
+  return ds;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"Pathways: tracking young people's participation in education, employment or training"};
+  app.require_subcommand(1);
+
+  // generate
+  GenerateOptions gen;
+  auto* cmd_gen = app.add_subcommand("generate", "write a synthetic, calibrated LA (or all of England)");
+  cmd_gen->add_option("--out", gen.out_dir, "folder to write")->required();
+  cmd_gen->add_option("--preset", gen.preset, "la or national")->check(CLI::IsMember({"la", "national"}));
+  cmd_gen->add_option("--people", gen.people, "approximate number of people (scales the preset)")
+      ->check(CLI::Range(int64_t{100}, int64_t{20'000'000}));
+  cmd_gen->add_option("--seed", gen.seed, "random seed (same seed, same output)");
+
+  // report
+  auto* cmd_report = app.add_subcommand("report", "participation reports");
+  cmd_report->require_subcommand(1);
+  Common stat_c, annual_c, check_c, status_c;
+  std::string month;
+  int year = 0;
+  auto* cmd_stat = cmd_report->add_subcommand("statutory", "end-of-month snapshot with breakdowns");
+  cmd_stat->add_option("--month", month, "YYYY-MM")->required();
+  add_common(cmd_stat, stat_c);
+  auto* cmd_annual = cmd_report->add_subcommand("annual", "Dec-Feb average and March participation");
+  cmd_annual->add_option("--year", year, "start year of the academic year, e.g. 2024 for 2024-25")
+      ->required()->check(CLI::Range(1950, 2190));
+  add_common(cmd_annual, annual_c);
+
+  // check
+  auto* cmd_check = app.add_subcommand("check", "validate a canonical folder and report every error");
+  add_common(cmd_check, check_c);
+
+  // status
+  std::string person_id, on_date;
+  auto* cmd_status = app.add_subcommand("status", "what one young person was doing on a date");
+  cmd_status->add_option("--person", person_id, "person_id")->required();
+  cmd_status->add_option("--date", on_date, "YYYY-MM-DD")->required();
+  add_common(cmd_status, status_c);
+
+  CLI11_PARSE(app, argc, argv);
+
+  try {
+    if (*cmd_gen) {
+      generate(gen);
+      std::cerr << fmt::format("wrote {} ({} preset, seed {})\n", gen.out_dir, gen.preset, gen.seed);
+      return 0;
+    }
+    if (*cmd_stat || *cmd_annual) {
+      const Common& c = *cmd_stat ? stat_c : annual_c;
+      const Rules rules = load_rules(c);
+      const ReportScope scope = parse_scope(c);
+      std::optional<Date> month_end_date;
+      if (*cmd_stat) {
+        month_end_date = parse_month_end(month);
+        if (!month_end_date) throw BadInput(fmt::format("--month: '{}' is not a month in the form YYYY-MM", month));
+      }
+      const auto t0 = std::chrono::steady_clock::now();
+      const Dataset ds = load_or_fail(c, rules);
+      const double load_ms = ms_since(t0);
+      const auto t1 = std::chrono::steady_clock::now();
+      std::string out;
+      if (*cmd_stat) {
+        const Ymd m = to_ymd(*month_end_date);
+        out = render(statutory_report(ds, rules, m.year, m.month, scope), parse_format(c.format));
+      } else {
+        out = render(annual_report(ds, rules, year, scope), parse_format(c.format));
+      }
+      const double query_ms = ms_since(t1);
+      std::fwrite(out.data(), 1, out.size(), stdout);
+      if (c.timings)
+        std::cerr << fmt::format("timings: {{\"load_ms\": {:.1f}, \"query_ms\": {:.1f}, \"peak_rss_mb\": {:.1f}}}\n",
+                                 load_ms, query_ms, peak_rss_mb());
+      return 0;
+    }
+    if (*cmd_check) {
+      const Rules rules = load_rules(check_c);
+      const Dataset ds = load_or_fail(check_c, rules);
+      std::cout << fmt::format("{}: OK, {} people, {} activities, {} indicator rows\n", check_c.data,
+                               ds.people.size(), ds.activities.size(), ds.indicators.size());
+      return 0;
+    }
+    if (*cmd_status) {
+      const Rules rules = load_rules(status_c);
+      const auto d = parse_date(on_date);
+      if (!d) throw BadInput(fmt::format("--date: '{}' is not a real date in the form YYYY-MM-DD", on_date));
+      const Dataset ds = load_or_fail(status_c, rules);
+      const uint32_t p = ds.find_person(person_id);
+      if (p == kNoIndex) throw BadInput(fmt::format("--person: no person with id '{}'", person_id));
+      const Status s = status_on(ds, rules, p, *d);
+      const int age = academic_age(ds.people.date_of_birth[p], *d);
+      if (parse_format(status_c.format) == Format::kJson) {
+        nlohmann::ordered_json j;
+        j["person_id"] = person_id;
+        j["date"] = on_date;
+        j["academic_age"] = age;
+        if (s.known()) {
+          const auto& code = rules.code(ds.activities.code[s.activity]);
+          j["activity_code"] = code.code;
+          j["label"] = code.label;
+          j["group"] = rules.group_of(ds.activities.code[s.activity]).name;
+          j["category"] = category_name(rules.category_of(ds.activities.code[s.activity]));
+          j["participating"] = code.participating;
+          j["start_date"] = format_date(ds.activities.start[s.activity]);
+          j["last_verified"] = format_date(s.last_verified);
+          j["lapse_date"] = s.lapse_date == kNoDate ? nlohmann::ordered_json(nullptr)
+                                                    : nlohmann::ordered_json(format_date(s.lapse_date));
+          j["activities_csv_line"] = ds.activities.line[s.activity];
+        } else {
+          j["activity_code"] = 810;
+          j["label"] = "Not known: no current activity";
+          j["category"] = "not_known";
+        }
+        std::cout << j.dump(2) << "\n";
+      } else if (s.known()) {
+        const auto& code = rules.code(ds.activities.code[s.activity]);
+        std::cout << fmt::format(
+            "{} on {} (academic age {}): {} {} [{}]\n  started {}, last verified {}, {}\n  from activities.csv line {}\n",
+            person_id, on_date, age, code.code, code.label, rules.group_of(ds.activities.code[s.activity]).label,
+            format_date(ds.activities.start[s.activity]), format_date(s.last_verified),
+            s.lapse_date == kNoDate ? std::string("never lapses") : "lapses on " + format_date(s.lapse_date),
+            ds.activities.line[s.activity]);
+      } else {
+        std::cout << fmt::format("{} on {} (academic age {}): not known (no current activity)\n", person_id, on_date,
+                                 age);
+      }
+      return 0;
+    }
+  } catch (const BadInput& e) {
+    std::cerr << "error: " << e.what() << "\n";
+    return kBadInput;
+  } catch (const std::exception& e) {
+    std::cerr << "error: " << e.what() << "\n";
+    return 1;
+  }
+  return 0;
+}

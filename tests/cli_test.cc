@@ -1,0 +1,115 @@
+// The `pathways` command line as a user runs it: exit statuses, messages and output
+// formats (formats.md "Command line").
+#include <sys/wait.h>
+
+#include <cstdio>
+#include <string>
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "testing.h"
+
+namespace pathways {
+namespace {
+
+using testing::TempDir;
+
+struct Run {
+  int status;
+  std::string out;  // stdout and stderr together
+};
+
+Run run(const std::string& args) {
+  const std::string cmd = std::string(PATHWAYS_BINARY) + " " + args + " 2>&1";
+  FILE* p = ::popen(cmd.c_str(), "r");
+  Run r{-1, ""};
+  char buf[4096];
+  size_t n;
+  while ((n = std::fread(buf, 1, sizeof buf, p)) > 0) r.out.append(buf, n);
+  const int st = ::pclose(p);
+  r.status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+  return r;
+}
+
+void write_small_folder(const TempDir& dir) {
+  dir.write("people.csv", std::string(testing::kPeopleHeader) +
+                              "A,Amy,Lee,2008-05-01,F,890,P,N,,S1\n"
+                              "B,Bo,Ray,2007-06-01,M,890,P,N,,S1\n");
+  dir.write("activities.csv", std::string(testing::kActivitiesHeader) +
+                                  "A,230,2024-09-05,,,,,,\n"
+                                  "B,619,2024-12-01,,,,,,\n");
+}
+
+TEST(Cli, StatutoryJsonAndCsvAndTable) {
+  TempDir dir;
+  write_small_folder(dir);
+  const Run j = run("report statutory --data " + dir.path() + " --month 2025-01 --format json");
+  ASSERT_EQ(j.status, 0) << j.out;
+  const auto doc = nlohmann::json::parse(j.out);
+  EXPECT_EQ(doc["cohort"], 2);
+  EXPECT_EQ(doc["neet"], 1);
+  EXPECT_DOUBLE_EQ(doc["neet_pct"].get<double>(), 50.0);
+  const Run c = run("report statutory --data " + dir.path() + " --month 2025-01 --format csv");
+  ASSERT_EQ(c.status, 0);
+  EXPECT_NE(c.out.find("2025-01,2025-01-31,all,,Academic age 16-17,2,0,1,0,1,1,0,0,50.000000"), std::string::npos)
+      << c.out;
+  const Run t = run("report statutory --data " + dir.path() + " --month 2025-01");
+  ASSERT_EQ(t.status, 0);
+  EXPECT_NE(t.out.find("50.0%"), std::string::npos) << t.out;
+}
+
+TEST(Cli, AnnualJson) {
+  TempDir dir;
+  write_small_folder(dir);
+  const Run j = run("report annual --data " + dir.path() + " --year 2024 --format json");
+  ASSERT_EQ(j.status, 0) << j.out;
+  const auto doc = nlohmann::json::parse(j.out);
+  EXPECT_EQ(doc["year"], "2024-25");
+  // B's 619 from 2024-12-01 lapses 2025-03-01: NEET in Dec, Jan, Feb -> 50% each month.
+  EXPECT_DOUBLE_EQ(doc["neet_pct"].get<double>(), 50.0);
+  EXPECT_EQ(doc["monthly"].size(), 4u);
+}
+
+TEST(Cli, BadDataExitsTwoNamingFileLineColumn) {
+  TempDir dir;
+  write_small_folder(dir);
+  dir.write("activities.csv", std::string(testing::kActivitiesHeader) + "A,230,2024-09-31,,,,,,\n");
+  const Run r = run("report statutory --data " + dir.path() + " --month 2025-01 --format json");
+  EXPECT_EQ(r.status, 2);
+  EXPECT_NE(r.out.find("activities.csv:2: column start_date: '2024-09-31': not a real date"), std::string::npos)
+      << r.out;
+  EXPECT_EQ(r.out.find("\"cohort\""), std::string::npos) << "nothing is computed from bad data";
+}
+
+TEST(Cli, BadArgumentsExitTwo) {
+  TempDir dir;
+  write_small_folder(dir);
+  EXPECT_EQ(run("report statutory --data " + dir.path() + " --month 2025-13").status, 2);
+  EXPECT_EQ(run("report statutory --data " + dir.path() + " --month 2025-01 --la 89").status, 2);
+  EXPECT_EQ(run("report statutory --data /nonexistent --month 2025-01").status, 2);
+  EXPECT_EQ(run("status --data " + dir.path() + " --person Z --date 2025-01-01").status, 2);
+}
+
+TEST(Cli, StatusOfOnePerson) {
+  TempDir dir;
+  write_small_folder(dir);
+  const Run r = run("status --data " + dir.path() + " --person B --date 2025-01-15 --format json");
+  ASSERT_EQ(r.status, 0) << r.out;
+  const auto doc = nlohmann::json::parse(r.out);
+  EXPECT_EQ(doc["activity_code"], 619);
+  EXPECT_EQ(doc["category"], "neet");
+  EXPECT_EQ(doc["lapse_date"], "2025-03-01");
+  EXPECT_EQ(doc["academic_age"], 17);
+}
+
+TEST(Cli, CheckValidatesAFolder) {
+  TempDir dir;
+  write_small_folder(dir);
+  const Run ok = run("check --data " + dir.path());
+  EXPECT_EQ(ok.status, 0) << ok.out;
+  EXPECT_NE(ok.out.find("2 people, 2 activities"), std::string::npos) << ok.out;
+}
+
+}  // namespace
+}  // namespace pathways
