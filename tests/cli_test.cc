@@ -15,15 +15,15 @@ namespace {
 
 using testing::TempDir;
 
-struct Run {
+struct Outcome {
   int status;
   std::string out;  // stdout and stderr together
 };
 
-Run run(const std::string& args) {
+Outcome run(const std::string& args) {
   const std::string cmd = std::string(PATHWAYS_BINARY) + " " + args + " 2>&1";
   FILE* p = ::popen(cmd.c_str(), "r");
-  Run r{-1, ""};
+  Outcome r{-1, ""};
   char buf[4096];
   size_t n;
   while ((n = std::fread(buf, 1, sizeof buf, p)) > 0) r.out.append(buf, n);
@@ -44,17 +44,17 @@ void write_small_folder(const TempDir& dir) {
 TEST(Cli, StatutoryJsonAndCsvAndTable) {
   TempDir dir;
   write_small_folder(dir);
-  const Run j = run("report statutory --data " + dir.path() + " --month 2025-01 --format json");
+  const Outcome j = run("report statutory --data " + dir.path() + " --month 2025-01 --format json");
   ASSERT_EQ(j.status, 0) << j.out;
   const auto doc = nlohmann::json::parse(j.out);
   EXPECT_EQ(doc["cohort"], 2);
   EXPECT_EQ(doc["neet"], 1);
   EXPECT_DOUBLE_EQ(doc["neet_pct"].get<double>(), 50.0);
-  const Run c = run("report statutory --data " + dir.path() + " --month 2025-01 --format csv");
+  const Outcome c = run("report statutory --data " + dir.path() + " --month 2025-01 --format csv");
   ASSERT_EQ(c.status, 0);
   EXPECT_NE(c.out.find("2025-01,2025-01-31,all,,Academic age 16-17,2,0,1,0,1,1,0,0,50.000000"), std::string::npos)
       << c.out;
-  const Run t = run("report statutory --data " + dir.path() + " --month 2025-01");
+  const Outcome t = run("report statutory --data " + dir.path() + " --month 2025-01");
   ASSERT_EQ(t.status, 0);
   EXPECT_NE(t.out.find("50.0%"), std::string::npos) << t.out;
 }
@@ -62,7 +62,7 @@ TEST(Cli, StatutoryJsonAndCsvAndTable) {
 TEST(Cli, AnnualJson) {
   TempDir dir;
   write_small_folder(dir);
-  const Run j = run("report annual --data " + dir.path() + " --year 2024 --format json");
+  const Outcome j = run("report annual --data " + dir.path() + " --year 2024 --format json");
   ASSERT_EQ(j.status, 0) << j.out;
   const auto doc = nlohmann::json::parse(j.out);
   EXPECT_EQ(doc["year"], "2024-25");
@@ -75,7 +75,7 @@ TEST(Cli, BadDataExitsTwoNamingFileLineColumn) {
   TempDir dir;
   write_small_folder(dir);
   dir.write("activities.csv", std::string(testing::kActivitiesHeader) + "A,230,2024-09-31,,,,,,\n");
-  const Run r = run("report statutory --data " + dir.path() + " --month 2025-01 --format json");
+  const Outcome r = run("report statutory --data " + dir.path() + " --month 2025-01 --format json");
   EXPECT_EQ(r.status, 2);
   EXPECT_NE(r.out.find("activities.csv:2: column start_date: '2024-09-31': not a real date"), std::string::npos)
       << r.out;
@@ -94,7 +94,7 @@ TEST(Cli, BadArgumentsExitTwo) {
 TEST(Cli, StatusOfOnePerson) {
   TempDir dir;
   write_small_folder(dir);
-  const Run r = run("status --data " + dir.path() + " --person B --date 2025-01-15 --format json");
+  const Outcome r = run("status --data " + dir.path() + " --person B --date 2025-01-15 --format json");
   ASSERT_EQ(r.status, 0) << r.out;
   const auto doc = nlohmann::json::parse(r.out);
   EXPECT_EQ(doc["activity_code"], 619);
@@ -106,7 +106,7 @@ TEST(Cli, StatusOfOnePerson) {
 TEST(Cli, CheckValidatesAFolder) {
   TempDir dir;
   write_small_folder(dir);
-  const Run ok = run("check --data " + dir.path());
+  const Outcome ok = run("check --data " + dir.path());
   EXPECT_EQ(ok.status, 0) << ok.out;
   EXPECT_NE(ok.out.find("2 people, 2 activities"), std::string::npos) << ok.out;
 }

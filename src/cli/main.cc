@@ -18,6 +18,8 @@
 #include "io/folder.h"
 #include "report/participation.h"
 #include "report/render.h"
+#include "store/db.h"
+#include "store/store.h"
 
 namespace {
 
@@ -27,6 +29,7 @@ constexpr int kBadInput = 2;
 
 struct Common {
   std::string data;
+  std::string db;
   std::string rules_path;
   std::string la;
   std::string format = "table";
@@ -34,7 +37,9 @@ struct Common {
 };
 
 void add_common(CLI::App* cmd, Common& c) {
-  cmd->add_option("--data", c.data, "canonical data folder (formats.md)")->required();
+  auto* data = cmd->add_option("--data", c.data, "canonical data folder (formats.md)");
+  auto* db = cmd->add_option("--db", c.db, "store: sqlite:PATH or postgresql://...");
+  data->excludes(db);
   cmd->add_option("--la", c.la, "3-digit code of the reporting LA; without it everyone counts as resident");
   cmd->add_option("--format", c.format, "table, json or csv")->check(CLI::IsMember({"table", "json", "csv"}));
   cmd->add_option("--rules", c.rules_path, "rules file (default: built-in, or $PATHWAYS_RULES)");
@@ -83,18 +88,44 @@ double peak_rss_mb() {
   return static_cast<double>(ru.ru_maxrss) / 1024.0;
 }
 
-// Loads and validates a folder; on any error prints every issue and throws BadInput.
-Dataset load_or_fail(const Common& c, const Rules& rules) {
-  LoadReport report;
-  Dataset ds = load_folder(c.data, rules, report);
+void print_issues(const LoadReport& report) {
   for (const auto& w : report.warnings) std::cerr << "warning: " << format_issue(w) << "\n";
-  if (!report.ok()) {
-    for (const auto& e : report.errors) std::cerr << "error: " << format_issue(e) << "\n";
-    if (report.error_count > report.errors.size())
-      std::cerr << fmt::format("... and {} more errors\n", report.error_count - report.errors.size());
-    throw BadInput(fmt::format("{}: {} error(s); nothing was computed", c.data, report.error_count));
+  for (const auto& e : report.errors) std::cerr << "error: " << format_issue(e) << "\n";
+  if (report.error_count > report.errors.size())
+    std::cerr << fmt::format("... and {} more errors\n", report.error_count - report.errors.size());
+}
+
+// Loads and validates a folder or the store; on any error prints every issue and throws
+// BadInput.
+Dataset load_or_fail(const Common& c, const Rules& rules) {
+  if (c.data.empty() == c.db.empty()) throw BadInput("give either --data DIR or --db URL");
+  LoadReport report;
+  Dataset ds;
+  if (!c.db.empty()) {
+    auto db = open_db(c.db);
+    ds = load_store(*db, rules, report);
+  } else {
+    ds = load_folder(c.data, rules, report);
   }
+  if (!report.ok()) {
+    print_issues(report);
+    throw BadInput(fmt::format("{}: {} error(s); nothing was computed", c.db.empty() ? c.data : redact_url(c.db),
+                               report.error_count));
+  }
+  for (const auto& w : report.warnings) std::cerr << "warning: " << format_issue(w) << "\n";
   return ds;
+}
+
+// The error report beside the input: file, line, column, value, reason.
+bool write_issue_csv(const std::string& path, const LoadReport& report) {
+  FILE* f = std::fopen(path.c_str(), "wb");
+  if (!f) return false;
+  std::string out = "file,line,column,value,reason\n";
+  for (const auto& e : report.errors)
+    out += fmt::format("{},{},{},{},{}\n", csv_cell(e.file), e.line, csv_cell(e.column), csv_cell(e.value),
+                       csv_cell(e.reason));
+  const bool ok = std::fwrite(out.data(), 1, out.size(), f) == out.size();
+  return std::fclose(f) == 0 && ok;
 }
 
 }  // namespace
@@ -125,6 +156,14 @@ int main(int argc, char** argv) {
   cmd_annual->add_option("--year", year, "start year of the academic year, e.g. 2024 for 2024-25")
       ->required()->check(CLI::Range(1950, 2190));
   add_common(cmd_annual, annual_c);
+
+  // import
+  std::string import_dir, import_db, import_rules, import_user;
+  auto* cmd_import = app.add_subcommand("import", "validate a canonical folder and load it into the store (all or nothing)");
+  cmd_import->add_option("dir", import_dir, "canonical data folder")->required();
+  cmd_import->add_option("--db", import_db, "sqlite:PATH or postgresql://...")->required();
+  cmd_import->add_option("--rules", import_rules, "rules file (default: built-in, or $PATHWAYS_RULES)");
+  cmd_import->add_option("--user", import_user, "who is importing (default: $USER)");
 
   // check
   auto* cmd_check = app.add_subcommand("check", "validate a canonical folder and report every error");
@@ -170,6 +209,41 @@ int main(int argc, char** argv) {
       if (c.timings)
         std::cerr << fmt::format("timings: {{\"load_ms\": {:.1f}, \"query_ms\": {:.1f}, \"peak_rss_mb\": {:.1f}}}\n",
                                  load_ms, query_ms, peak_rss_mb());
+      return 0;
+    }
+    if (*cmd_import) {
+      Common c;
+      c.data = import_dir;
+      c.rules_path = import_rules;
+      const Rules rules = load_rules(c);
+      LoadReport report;
+      const Dataset ds = load_folder(import_dir, rules, report);
+      const std::string error_file = import_dir + "/import-errors.csv";
+      if (!report.ok()) {
+        print_issues(report);
+        if (write_issue_csv(error_file, report))
+          std::cerr << fmt::format("error report written to {}\n", error_file);
+        throw BadInput(fmt::format("{}: {} error(s); nothing was imported", import_dir, report.error_count));
+      }
+      std::remove(error_file.c_str());
+      for (const auto& w : report.warnings) std::cerr << "warning: " << format_issue(w) << "\n";
+      if (import_user.empty()) {
+        const char* u = std::getenv("USER");
+        import_user = u ? u : "unknown";
+      }
+      auto db = open_db(import_db);
+      const ImportSummary s = import_dataset(*db, ds, rules, import_dir, import_user);
+      if (!s.changed()) {
+        std::cout << fmt::format("{}: nothing new ({} people, {} activities, {} indicator rows already stored)\n",
+                                 import_dir, s.people_unchanged, s.activities_unchanged, s.indicators_unchanged);
+      } else {
+        std::cout << fmt::format(
+            "{}: imported as batch {}: people {} added, {} changed, {} unchanged; activities {} added, {} changed, "
+            "{} unchanged; indicator rows {} added, {} changed, {} unchanged\n",
+            import_dir, s.batch_id, s.people_added, s.people_changed, s.people_unchanged, s.activities_added,
+            s.activities_changed, s.activities_unchanged, s.indicators_added, s.indicators_changed,
+            s.indicators_unchanged);
+      }
       return 0;
     }
     if (*cmd_check) {
@@ -225,6 +299,9 @@ int main(int argc, char** argv) {
       }
       return 0;
     }
+  } catch (const DbError& e) {
+    std::cerr << "error: database: " << e.what() << "\n";
+    return 1;
   } catch (const BadInput& e) {
     std::cerr << "error: " << e.what() << "\n";
     return kBadInput;

@@ -16,7 +16,7 @@ CsvError::CsvError(std::string file, uint64_t line, std::string reason)
       file_(std::move(file)), line_(line), reason_(std::move(reason)) {}
 
 CsvReader::CsvReader(const std::string& path, std::string display_name)
-    : name_(std::move(display_name)) {
+    : RecordSource(std::move(display_name)) {
   fd_ = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd_ < 0) throw CsvError(name_, 0, fmt::format("cannot open: {}", std::strerror(errno)));
 #ifdef POSIX_FADV_SEQUENTIAL

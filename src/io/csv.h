@@ -13,6 +13,8 @@
 #include <string_view>
 #include <vector>
 
+#include "io/record.h"
+
 namespace pathways {
 
 // Malformed CSV (unterminated quote, text after a closing quote, an over-long record)
@@ -30,25 +32,20 @@ class CsvError : public std::runtime_error {
   std::string reason_;
 };
 
-class CsvReader {
+class CsvReader : public RecordSource {
  public:
   static constexpr size_t kMaxRecordBytes = 1 << 20;
 
   // `display_name` is used in messages (e.g. "people.csv"). Throws CsvError when the
   // file cannot be opened.
   CsvReader(const std::string& path, std::string display_name);
-  ~CsvReader();
+  ~CsvReader() override;
   CsvReader(const CsvReader&) = delete;
   CsvReader& operator=(const CsvReader&) = delete;
 
   // Advances to the next record; false at end of file. Throws CsvError on malformed input.
-  bool next();
+  bool next() override;
 
-  size_t size() const { return fields_.size(); }
-  std::string_view operator[](size_t i) const { return fields_[i]; }
-  const std::vector<std::string_view>& fields() const { return fields_; }
-  uint64_t line() const { return line_; }
-  const std::string& name() const { return name_; }
   uint64_t bytes_read() const { return bytes_read_; }
 
  private:
@@ -57,15 +54,12 @@ class CsvReader {
   void split_record(size_t rec_end, uint64_t& newlines);
 
   int fd_ = -1;
-  std::string name_;
   std::vector<char> buf_;
   size_t pos_ = 0, end_ = 0;
   bool eof_ = false;
   bool first_ = true;
-  uint64_t line_ = 0;
   uint64_t next_line_ = 1;
   uint64_t bytes_read_ = 0;
-  std::vector<std::string_view> fields_;
 };
 
 }  // namespace pathways

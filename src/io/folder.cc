@@ -105,7 +105,7 @@ std::optional<bool> parse_yes_no(std::string_view s) {
 // Maps the columns a file must or may have to their position in the header row.
 class Header {
  public:
-  Header(CsvReader& csv, std::vector<std::string_view> required, std::vector<std::string_view> optional,
+  Header(RecordSource& csv, std::vector<std::string_view> required, std::vector<std::string_view> optional,
          LoadReport& report)
       : required_(std::move(required)), optional_(std::move(optional)) {
     for (auto n : required_) names_.push_back(n);
@@ -157,7 +157,7 @@ class Header {
 
 // Per-row helper: fetches cells and reports problems against the current line.
 struct Row {
-  const CsvReader& csv;
+  const RecordSource& csv;
   LoadReport& report;
   bool bad = false;
 
@@ -192,8 +192,7 @@ struct Row {
   }
 };
 
-void read_people(const std::string& dir, const Rules& rules, Dataset& ds, LoadReport& report) {
-  CsvReader csv(dir + "/people.csv", "people.csv");
+void read_people(RecordSource& csv, const Rules& rules, Dataset& ds, LoadReport& report) {
   Header h(csv, {"person_id", "given_name", "family_name", "date_of_birth", "la_code"},
            {"upn", "uln", "gender", "ethnicity", "postcode", "cohort_status", "sen_status", "characteristics",
             "level_of_need", "school_id"},
@@ -324,8 +323,7 @@ std::optional<NeetReason> parse_neet_reason(std::string_view v) {
   return std::nullopt;
 }
 
-void read_activities(const std::string& dir, const Rules& rules, Dataset& ds, LoadReport& report) {
-  CsvReader csv(dir + "/activities.csv", "activities.csv");
+void read_activities(RecordSource& csv, const Rules& rules, Dataset& ds, LoadReport& report) {
   Header h(csv, {"person_id", "activity_code", "start_date"},
            {"end_date", "verified_date", "review_date", "provider_id", "neet_reason", "source"}, report);
   if (!h.ok()) return;
@@ -413,14 +411,15 @@ void read_activities(const std::string& dir, const Rules& rules, Dataset& ds, Lo
   permute(A.source);
   permute(A.line);
 
-  // The same activity recorded twice for one person is a duplicate row.
+  // An activity is identified by person, code and start date (the store keeps its
+  // versions under that key): a second row with the same key is a duplicate.
   for (size_t p = 0; p < np; ++p) {
     for (uint32_t a = ds.activity_begin[p]; a < ds.activity_begin[p + 1]; ++a) {
       for (uint32_t b = ds.activity_begin[p]; b < a; ++b) {
-        if (A.code[a] == A.code[b] && A.start[a] == A.start[b] && A.end[a] == A.end[b] &&
-            A.verified[a] == A.verified[b] && A.review[a] == A.review[b] && A.provider[a] == A.provider[b]) {
-          report.error({"activities.csv", A.line[a], "", "",
-                        fmt::format("duplicate of the activity on line {}", A.line[b])});
+        if (A.code[a] == A.code[b] && A.start[a] == A.start[b]) {
+          report.error({csv.name(), A.line[a], "", "",
+                        fmt::format("duplicate of the activity on line {} (same person, activity_code and start_date)",
+                                    A.line[b])});
           break;
         }
       }
@@ -428,8 +427,7 @@ void read_activities(const std::string& dir, const Rules& rules, Dataset& ds, Lo
   }
 }
 
-void read_indicators(const std::string& dir, Dataset& ds, LoadReport& report) {
-  CsvReader csv(dir + "/indicators.csv", "indicators.csv");
+void read_indicators(RecordSource& csv, Dataset& ds, LoadReport& report) {
   std::vector<std::string_view> optional = {"school_id", "attendance_pct", "suspensions", "permanent_exclusions",
                                             "attainment_band"};
   for (auto f : indicator_flag_names()) optional.push_back(f);
@@ -508,30 +506,45 @@ void read_indicators(const std::string& dir, Dataset& ds, LoadReport& report) {
   for (size_t k = 1; k < keys.size(); ++k) {
     if (keys[k].first != keys[k - 1].first) continue;
     const uint32_t row = keys[k].second, first = keys[k - 1].second;
-    report.error({"indicators.csv", lines[row], "academic_year", std::to_string(I.academic_year[row]),
+    report.error({csv.name(), lines[row], "academic_year", std::to_string(I.academic_year[row]),
                   fmt::format("this person already has indicators for this year on line {}", lines[first])});
   }
 }
 
 }  // namespace
 
-Dataset load_folder(const std::string& dir, const Rules& rules, LoadReport& report, const LoadOptions& options) {
+Dataset load_records(RecordSource& people, RecordSource& activities, RecordSource* indicators, const Rules& rules,
+                     LoadReport& report) {
   Dataset ds;
   try {
-    for (const char* f : {"people.csv", "activities.csv"}) {
-      if (!file_exists(dir + "/" + f)) report.error({f, 0, "", "", fmt::format("missing from {}", dir)});
-    }
+    read_people(people, rules, ds, report);
     if (!report.ok()) return Dataset{};
-    read_people(dir, rules, ds, report);
+    read_activities(activities, rules, ds, report);
     if (!report.ok()) return Dataset{};
-    read_activities(dir, rules, ds, report);
-    if (!report.ok()) return Dataset{};
-    if (options.indicators && file_exists(dir + "/indicators.csv")) read_indicators(dir, ds, report);
+    if (indicators) read_indicators(*indicators, ds, report);
   } catch (const CsvError& e) {
     report.error({e.file(), e.line(), "", "", e.reason()});
   }
   if (!report.ok()) return Dataset{};
   return ds;
+}
+
+Dataset load_folder(const std::string& dir, const Rules& rules, LoadReport& report, const LoadOptions& options) {
+  for (const char* f : {"people.csv", "activities.csv"}) {
+    if (!file_exists(dir + "/" + f)) report.error({f, 0, "", "", fmt::format("missing from {}", dir)});
+  }
+  if (!report.ok()) return Dataset{};
+  try {
+    CsvReader people(dir + "/people.csv", "people.csv");
+    CsvReader activities(dir + "/activities.csv", "activities.csv");
+    std::optional<CsvReader> indicators;
+    if (options.indicators && file_exists(dir + "/indicators.csv"))
+      indicators.emplace(dir + "/indicators.csv", "indicators.csv");
+    return load_records(people, activities, indicators ? &*indicators : nullptr, rules, report);
+  } catch (const CsvError& e) {
+    report.error({e.file(), e.line(), "", "", e.reason()});
+    return Dataset{};
+  }
 }
 
 }  // namespace pathways

@@ -11,6 +11,7 @@
 
 #include "domain/rules.h"
 #include "engine/dataset.h"
+#include "io/record.h"
 
 namespace pathways {
 
@@ -43,6 +44,11 @@ struct LoadOptions {
 // On error returns an empty dataset and fills report.errors.
 Dataset load_folder(const std::string& dir, const Rules& rules, LoadReport& report,
                     const LoadOptions& options = {});
+
+// The same from any record sources (e.g. rows read back from the store). `indicators`
+// may be null.
+Dataset load_records(RecordSource& people, RecordSource& activities, RecordSource* indicators, const Rules& rules,
+                     LoadReport& report);
 
 // Printable, bounded copy of a cell for messages: control bytes and invalid UTF-8 are
 // escaped and the text is cut at 60 characters.

@@ -1,0 +1,171 @@
+#include "generate/coaching.h"
+
+#include <algorithm>
+
+#include <fmt/format.h>
+
+namespace pathways::gen {
+
+namespace {
+
+constexpr double kRoniThreshold = 2.0;  // latent risk + noise above this: flagged in Year 11
+constexpr const char* kProgramme = "Pathways for All";
+
+bool eligible_school(const World& world, const Person& p) {
+  return world.coaching && p.school_la == world.home_la && !p.placements.empty() &&
+         (p.school.kind == ProviderKind::kSchool || p.school.kind == ProviderKind::kPru);
+}
+
+// One coach per school; the PRU has its own.
+std::string coach_of(const World& world, const Person& p) {
+  const La& la = world.las[p.school_la];
+  const int n = p.school.kind == ProviderKind::kPru ? la.schools + 1 : p.school.number;
+  return fmt::format("C{:02}", n);
+}
+
+const Spell* spell_on(const std::vector<Spell>& spells, Date d) {
+  const Spell* found = nullptr;
+  for (const Spell& s : spells)
+    if (s.start <= d && (s.end == kNoDate || s.end >= d)) found = &s;
+  return found;
+}
+
+Date random_between(Rng& rng, Date lo, Date hi) { return hi <= lo ? lo : static_cast<Date>(rng.range(lo, hi)); }
+
+}  // namespace
+
+void select_for_coaching(const World& world, Person& p, Rng& rng) {
+  p.coached = false;
+  if (!eligible_school(world, p)) return;
+  const int y11 = p.y12 - 1;
+  const double score = p.risk + rng.normal(0.0, 0.5);
+  if (y11 < world.coaching_first_year || y11 > world.coaching_last_year) return;
+  if (p.arrive > make_date(y11 + 1, 2, 28)) return;
+  p.coached = score > kRoniThreshold && rng.chance(0.75);
+}
+
+void write_coaching(const World& world, const Person& p, const std::vector<Spell>& spells, Rng& rng,
+                    std::string_view person_id, CoachingOut& out) {
+  if (!eligible_school(world, p)) return;
+  const int y11 = p.y12 - 1;
+  const Date y12_start = make_date(p.y12, 9, 1);
+  bool year12_joiner = false;
+  Date joined = kNoDate;
+  if (p.coached) {
+    const double x = rng.uniform();
+    if (x < 0.70) joined = random_between(rng, make_date(y11, 9, 15), make_date(y11, 11, 30));
+    else if (x < 0.95) joined = random_between(rng, make_date(y11, 12, 1), make_date(y11 + 1, 2, 28));
+    else joined = random_between(rng, make_date(y11 + 1, 3, 1), make_date(y11 + 1, 4, 30));
+    joined = std::max(joined, p.arrive);
+  } else {
+    // Year 12: young people found NEET in the autumn are referred to the programme.
+    if (p.y12 < world.coaching_first_year + 1 || p.y12 > world.coaching_last_year + 1) return;
+    const Date check = make_date(p.y12, 10, 15);
+    const Spell* s = spell_on(spells, check);
+    if (s == nullptr || s->kind != Kind::kNeet || !rng.chance(0.35)) return;
+    joined = random_between(rng, check, check + 45);
+    year12_joiner = true;
+  }
+  const Date until = p.leave != kNoDate ? std::min(p.leave, world.as_of) : world.as_of;
+  if (joined == kNoDate || joined > until) return;
+  const std::string coach = coach_of(world, p);
+  const bool disengages = rng.chance(0.08 + 0.06 * (p.risk > 3.0));
+
+  // Leaving the caseload.
+  Date left = kNoDate;
+  const char* reason = "";
+  if (disengages) {
+    left = random_between(rng, joined + 60, make_date(p.y12, 12, 20));
+    reason = "disengaged";
+  } else if (rng.chance(0.05)) {
+    left = random_between(rng, joined + 30, joined + 240);
+    reason = "other_support";
+  } else {
+    // Checked in Year 12 once the autumn has settled: in EET, the young person moves on.
+    const Date check = random_between(rng, make_date(p.y12 + 1, 1, 10), make_date(p.y12 + 1, 4, 20));
+    const Spell* s = spell_on(spells, check);
+    if (s != nullptr && is_eet(s->kind)) {
+      left = check;
+      reason = "moved_to_eet";
+    } else {
+      left = make_date(p.y12 + 1, 7, 31);
+      const double x = rng.uniform();
+      reason = x < 0.5 ? "other_support" : x < 0.75 ? "other" : "disengaged";
+    }
+  }
+  if (p.leave != kNoDate && (left == kNoDate || p.leave < left)) {
+    left = p.leave;
+    reason = p.cohort_status == 'D' ? "other" : "left_area";
+  }
+  left = std::max(left, joined);
+  const Date last_day = left != kNoDate && left <= world.as_of ? left : world.as_of;
+  const bool has_left = left != kNoDate && left <= world.as_of;
+
+  out.caseload.text(person_id).text(coach).text(world.provider_id(p.school)).text(kProgramme).date(joined)
+      .date(has_left ? left : kNoDate).text(has_left ? reason : "");
+  out.caseload.end_row();
+
+  // Sessions 1-7 (Year 11 joiners): action plans, work experience, group work, reviews.
+  if (!year12_joiner && rng.chance(0.85)) {
+    Date d = joined + static_cast<Date>(rng.chance(0.6) ? rng.range(7, 40) : rng.range(40, 150));
+    const Date summer = make_date(y11 + 1, 7, 20);
+    for (int n = 1; n <= 7; ++n) {
+      if (d > summer || d > last_day) break;
+      out.sessions.text(person_id).num(n).date(d).text(coach).text(rng.chance(0.78) ? "in_person" : "virtual");
+      out.sessions.end_row();
+      if (!rng.chance(disengages ? 0.6 : 0.9)) break;
+      d += static_cast<Date>(rng.range(21, 45));
+    }
+  }
+
+  // Assessments.
+  struct Planned {
+    const char* name;
+    double chance;
+    int lo, hi;
+  };
+  const Planned planned[] = {{"roni", year12_joiner ? 0.3 : 0.92, 0, 21},
+                             {"pass", year12_joiner ? 0.2 : 0.65, 10, 60},
+                             {"neet_tool", year12_joiner ? 0.7 : 0.5, 20, 90}};
+  for (const Planned& a : planned) {
+    const Date d = joined + static_cast<Date>(rng.range(a.lo, a.hi));
+    if (!rng.chance(a.chance) || d > last_day) continue;
+    out.assessments.text(person_id).text(a.name).date(d);
+    out.assessments.end_row();
+  }
+
+  // Contacts: 1-4 a month with most young people, fewer in August and after disengaging.
+  Ymd m = to_ymd(joined);
+  for (;;) {
+    const Date first = std::max(make_date(m.year, m.month, 1), joined);
+    if (first > last_day) break;
+    const Date last = std::min(month_end(m.year, m.month), last_day);
+    const bool summer = m.month == 8;
+    const bool drifting = disengages && first > joined + 60;
+    size_t n = rng.pick({summer || drifting ? 0.45 : 0.08, 0.25, 0.35, 0.2, 0.12});
+    n = std::min<size_t>(n, static_cast<size_t>(last - first + 1));
+    Date days[4];
+    for (size_t k = 0; k < n; ++k) {  // distinct days
+      Date d = random_between(rng, first, last);
+      while (std::find(days, days + k, d) != days + k) d = d < last ? d + 1 : first;
+      days[k] = d;
+    }
+    std::sort(days, days + n);
+    const bool transition = (m.month >= 3 && m.month <= 7 && first < y12_start) ||
+                            (first >= y12_start && first < y12_start + 60);
+    for (size_t k = 0; k < n; ++k) {
+      const size_t with = rng.pick({0.55, 0.2, transition ? 0.2 : 0.08, 0.1});
+      static constexpr const char* kWith[] = {"young_person", "parent_carer", "post16_provider", "other_professional"};
+      static constexpr const char* kModes[] = {"in_person", "virtual", "phone", "text", "email"};
+      size_t mode;
+      if (with == 0) mode = rng.pick({0.5, 0.1, 0.15, 0.2, 0.05});
+      else if (with == 1) mode = rng.pick({0.2, 0.05, 0.5, 0.15, 0.1});
+      else mode = rng.pick({0.1, 0.1, 0.35, 0.0, 0.45});
+      out.contacts.text(person_id).date(days[k]).text(coach).text(kWith[with]).text(kModes[mode]);
+      out.contacts.end_row();
+    }
+    if (++m.month > 12) m.month = 1, ++m.year;
+  }
+}
+
+}  // namespace pathways::gen

@@ -1,0 +1,31 @@
+// The engagement coaching programme of the la preset (domain.md section 8, seed 000:
+// Blackpool's "Pathways for All"): coaches attached to schools take Year 11 pupils flagged
+// at risk of NEET onto a caseload, run sessions 1-7 and assessments with them, keep in
+// touch through Year 12, and record why each young person leaves the caseload.
+#pragma once
+
+#include <string_view>
+#include <vector>
+
+#include "generate/csv_out.h"
+#include "generate/history.h"
+#include "generate/person.h"
+#include "generate/random.h"
+#include "generate/world.h"
+
+namespace pathways::gen {
+
+struct CoachingOut {
+  CsvOut caseload, sessions, assessments, contacts;
+};
+
+// Year 11 selection, made before the person's outcomes are drawn (coaching lowers the
+// NEET hazard a little): high latent risk as a RONI list would see it, and consent.
+void select_for_coaching(const World& world, Person& p, Rng& rng);
+
+// Writes the coaching records of p (a Year 11 joiner, or a Year 12 joiner found NEET in
+// the autumn). Nothing for people outside the programme.
+void write_coaching(const World& world, const Person& p, const std::vector<Spell>& spells, Rng& rng,
+                    std::string_view person_id, CoachingOut& out);
+
+}  // namespace pathways::gen

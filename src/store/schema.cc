@@ -1,0 +1,135 @@
+// Numbered schema migrations. Append new ones; never edit one that has shipped.
+#include <chrono>
+#include <ctime>
+#include <string>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "store/store.h"
+
+namespace pathways {
+
+namespace {
+
+struct Migration {
+  int64_t version;
+  const char* name;
+  const char* sql;  // portable between SQLite and PostgreSQL
+};
+
+const std::vector<Migration>& migrations() {
+  static const std::vector<Migration> list = {
+      {1, "people, activities and indicators with versions; import batches", R"SQL(
+CREATE TABLE import_batches (
+  batch_id BIGINT PRIMARY KEY,
+  source TEXT NOT NULL,
+  imported_by TEXT NOT NULL,
+  imported_at TEXT NOT NULL,
+  people_added BIGINT NOT NULL,
+  people_changed BIGINT NOT NULL,
+  activities_added BIGINT NOT NULL,
+  activities_changed BIGINT NOT NULL,
+  indicators_added BIGINT NOT NULL,
+  indicators_changed BIGINT NOT NULL
+);
+CREATE TABLE people (
+  person_seq BIGINT PRIMARY KEY,
+  person_id TEXT NOT NULL UNIQUE,
+  current_version BIGINT NOT NULL
+);
+CREATE TABLE person_versions (
+  person_seq BIGINT NOT NULL REFERENCES people (person_seq),
+  version BIGINT NOT NULL,
+  batch_id BIGINT NOT NULL REFERENCES import_batches (batch_id),
+  row_hash TEXT NOT NULL,
+  upn TEXT, uln TEXT, given_name TEXT NOT NULL, family_name TEXT NOT NULL,
+  date_of_birth TEXT NOT NULL, gender TEXT, ethnicity TEXT, postcode TEXT, la_code TEXT NOT NULL,
+  cohort_status TEXT, sen_status TEXT, characteristics TEXT, level_of_need TEXT, school_id TEXT,
+  PRIMARY KEY (person_seq, version)
+);
+CREATE TABLE activities (
+  activity_seq BIGINT PRIMARY KEY,
+  person_seq BIGINT NOT NULL REFERENCES people (person_seq),
+  activity_code TEXT NOT NULL,
+  start_date TEXT NOT NULL,
+  current_version BIGINT NOT NULL,
+  UNIQUE (person_seq, activity_code, start_date)
+);
+CREATE TABLE activity_versions (
+  activity_seq BIGINT NOT NULL REFERENCES activities (activity_seq),
+  version BIGINT NOT NULL,
+  batch_id BIGINT NOT NULL REFERENCES import_batches (batch_id),
+  row_hash TEXT NOT NULL,
+  end_date TEXT, verified_date TEXT, review_date TEXT, provider_id TEXT, neet_reason TEXT, source TEXT,
+  PRIMARY KEY (activity_seq, version)
+);
+CREATE TABLE indicator_rows (
+  indicator_seq BIGINT PRIMARY KEY,
+  person_seq BIGINT NOT NULL REFERENCES people (person_seq),
+  academic_year BIGINT NOT NULL,
+  current_version BIGINT NOT NULL,
+  UNIQUE (person_seq, academic_year)
+);
+CREATE TABLE indicator_versions (
+  indicator_seq BIGINT NOT NULL REFERENCES indicator_rows (indicator_seq),
+  version BIGINT NOT NULL,
+  batch_id BIGINT NOT NULL REFERENCES import_batches (batch_id),
+  row_hash TEXT NOT NULL,
+  year_group TEXT, school_id TEXT, attendance_pct TEXT, suspensions TEXT, permanent_exclusions TEXT,
+  fsm TEXT, eal TEXT, cin TEXT, cp_plan TEXT, young_carer TEXT, home_instability TEXT, mental_health TEXT,
+  camhs TEXT, substance_misuse TEXT, physical_health TEXT, missed_education TEXT, ehe TEXT, ap_pru TEXT,
+  attainment_band TEXT,
+  PRIMARY KEY (indicator_seq, version)
+);
+CREATE INDEX activities_by_person ON activities (person_seq, activity_seq);
+CREATE INDEX indicators_by_person ON indicator_rows (person_seq, academic_year);
+)SQL"},
+  };
+  return list;
+}
+
+std::string now_utc() {
+  const std::time_t t = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+}  // namespace
+
+int64_t latest_schema_version() { return migrations().back().version; }
+
+int64_t schema_version(Db& db) {
+  db.exec(
+      "CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, name TEXT NOT NULL, "
+      "applied_at TEXT NOT NULL)");
+  auto rows = db.query("SELECT MAX(version) FROM schema_migrations");
+  return rows->next() ? rows->integer(0) : 0;
+}
+
+void migrate(Db& db) {
+  // Each migration runs under the writers' lock and records itself in the same
+  // transaction, so two processes starting at once apply it exactly once.
+  for (const auto& m : migrations()) {
+    if (schema_version(db) >= m.version) continue;
+    db.begin_exclusive();
+    try {
+      if (schema_version(db) < m.version) {
+        db.exec(m.sql);
+        db.query("INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)",
+                 {std::to_string(m.version), std::string(m.name), now_utc()});
+      }
+      db.commit();
+    } catch (...) {
+      db.rollback();
+      throw;
+    }
+  }
+}
+
+std::string store_timestamp() { return now_utc(); }
+
+}  // namespace pathways

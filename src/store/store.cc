@@ -1,0 +1,394 @@
+#include "store/store.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include <fmt/format.h>
+
+namespace pathways {
+
+std::string store_timestamp();  // schema.cc
+
+namespace {
+
+// FNV-1a over the fields with a separator that cannot occur in validated text.
+uint64_t hash_fields(const std::vector<std::string>& fields) {
+  uint64_t h = 1469598103934665603ull;
+  for (const auto& f : fields) {
+    for (unsigned char c : f) h = (h ^ c) * 1099511628211ull;
+    h = (h ^ 0x1F) * 1099511628211ull;
+  }
+  return h;
+}
+
+std::string hex(uint64_t h) { return fmt::format("{:016x}", h); }
+
+DbField field(const std::string& s) { return s.empty() ? DbField{} : DbField{s}; }
+
+// Rows of a query presented as records: the header first, then the rows (NULL = "").
+// The query runs on the first next(), so several sources can be handed to the loader
+// while only one result is open on the connection at a time.
+class DbRowsSource : public RecordSource {
+ public:
+  DbRowsSource(std::string name, Db& db, std::string sql) : RecordSource(std::move(name)), db_(db), sql_(std::move(sql)) {}
+  bool next() override {
+    fields_.clear();
+    if (!rows_) rows_ = db_.query(sql_);
+    if (!header_done_) {
+      header_done_ = true;
+      for (size_t i = 0; i < rows_->columns(); ++i) fields_.push_back(rows_->name(i));
+      line_ = 1;
+      return true;
+    }
+    if (!rows_->next()) return false;
+    for (size_t i = 0; i < rows_->columns(); ++i) fields_.push_back(rows_->text(i));
+    ++line_;
+    return true;
+  }
+
+ private:
+  Db& db_;
+  std::string sql_;
+  std::unique_ptr<DbRows> rows_;
+  bool header_done_ = false;
+};
+
+struct Existing {
+  int64_t seq;
+  int64_t version;
+  uint64_t hash;
+};
+
+uint64_t parse_hash(std::string_view s) {
+  uint64_t h = 0;
+  for (char c : s) h = (h << 4) | static_cast<uint64_t>(c <= '9' ? c - '0' : c - 'a' + 10);
+  return h;
+}
+
+}  // namespace
+
+const std::vector<std::string>& person_columns() {
+  static const std::vector<std::string> c = {"upn", "uln", "given_name", "family_name", "date_of_birth", "gender",
+                                             "ethnicity", "postcode", "la_code", "cohort_status", "sen_status",
+                                             "characteristics", "level_of_need", "school_id"};
+  return c;
+}
+
+const std::vector<std::string>& activity_columns() {
+  static const std::vector<std::string> c = {"end_date", "verified_date", "review_date", "provider_id", "neet_reason",
+                                             "source"};
+  return c;
+}
+
+const std::vector<std::string>& indicator_columns() {
+  static const std::vector<std::string> c = [] {
+    std::vector<std::string> v = {"year_group", "school_id", "attendance_pct", "suspensions", "permanent_exclusions"};
+    for (auto f : indicator_flag_names()) v.emplace_back(f);
+    v.emplace_back("attainment_band");
+    return v;
+  }();
+  return c;
+}
+
+std::vector<std::string> person_fields(const Dataset& ds, const Rules& rules, uint32_t p) {
+  const People& P = ds.people;
+  std::string chars;
+  for (size_t i = 0; i < rules.characteristics().size(); ++i) {
+    if (!(P.characteristics[p] & (1u << i))) continue;
+    if (!chars.empty()) chars += ';';
+    chars += std::to_string(rules.characteristics()[i].code);
+  }
+  return {std::string(P.upn[p]),
+          std::string(P.uln[p]),
+          std::string(P.given_name[p]),
+          std::string(P.family_name[p]),
+          format_date(P.date_of_birth[p]),
+          std::string(gender_code(P.gender[p])),
+          P.ethnicity[p] == kNoIndex ? "" : std::string(ds.ethnicities[P.ethnicity[p]]),
+          std::string(P.postcode[p]),
+          fmt::format("{:03}", P.la_code[p]),
+          std::string(1, P.cohort_status[p]),
+          std::string(sen_code(P.sen_status[p])),
+          chars,
+          P.level_of_need[p] ? std::to_string(P.level_of_need[p]) : "",
+          P.school[p] == kNoIndex ? "" : std::string(ds.schools[P.school[p]])};
+}
+
+std::vector<std::string> activity_fields(const Dataset& ds, const Rules& rules, uint32_t a) {
+  const Activities& A = ds.activities;
+  return {format_date(A.end[a]),
+          format_date(A.verified[a]),
+          format_date(A.review[a]),
+          A.provider[a] == kNoIndex ? "" : std::string(ds.providers[A.provider[a]]),
+          std::string(neet_reason_name(A.neet_reason[a])),
+          A.source[a] == kNoIndex ? "" : std::string(ds.sources[A.source[a]])};
+}
+
+std::vector<std::string> indicator_fields(const Dataset& ds, uint32_t i) {
+  const Indicators& I = ds.indicators;
+  std::vector<std::string> f = {
+      std::to_string(I.year_group[i]),
+      I.school[i] == kNoIndex ? "" : std::string(ds.schools[I.school[i]]),
+      std::isnan(I.attendance_pct[i]) ? "" : fmt::format("{}", I.attendance_pct[i]),
+      std::to_string(I.suspensions[i]),
+      std::to_string(I.permanent_exclusions[i])};
+  for (size_t k = 0; k < indicator_flag_names().size(); ++k) f.push_back((I.flags[i] >> k) & 1 ? "Y" : "N");
+  static const char* bands[] = {"", "low", "middle", "high"};
+  f.emplace_back(bands[I.attainment_band[i]]);
+  return f;
+}
+
+ImportSummary import_dataset(Db& db, const Dataset& ds, const Rules& rules, const std::string& source,
+                             const std::string& imported_by) {
+  migrate(db);
+  ImportSummary sum;
+  db.begin_exclusive();
+  try {
+    // What is stored now: current version and hash of every person.
+    TextColumn stored_ids;
+    TextIndex stored_index;
+    std::vector<Existing> stored_people;
+    int64_t max_person_seq = 0;
+    {
+      auto rows = db.query(
+          "SELECT p.person_id, p.person_seq, p.current_version, v.row_hash FROM people p "
+          "JOIN person_versions v ON v.person_seq = p.person_seq AND v.version = p.current_version");
+      while (rows->next()) {
+        stored_ids.push(rows->text(0));
+        stored_index.insert(stored_ids, static_cast<uint32_t>(stored_ids.size() - 1));
+        stored_people.push_back({rows->integer(1), rows->integer(2), parse_hash(rows->text(3))});
+        max_person_seq = std::max(max_person_seq, rows->integer(1));
+      }
+    }
+    const size_t np = ds.people.size();
+    std::vector<int64_t> person_seq(np);
+    std::vector<uint32_t> new_people, changed_people;
+    std::vector<int64_t> changed_people_version;
+    std::vector<uint64_t> person_hash(np);
+    for (uint32_t p = 0; p < np; ++p) {
+      person_hash[p] = hash_fields(person_fields(ds, rules, p));
+      const uint32_t s = stored_index.find(stored_ids, ds.people.id[p]);
+      if (s == kNoIndex) {
+        person_seq[p] = ++max_person_seq;
+        new_people.push_back(p);
+      } else {
+        person_seq[p] = stored_people[s].seq;
+        if (stored_people[s].hash != person_hash[p]) {
+          changed_people.push_back(p);
+          changed_people_version.push_back(stored_people[s].version + 1);
+        } else {
+          ++sum.people_unchanged;
+        }
+      }
+    }
+    sum.people_added = static_cast<int64_t>(new_people.size());
+    sum.people_changed = static_cast<int64_t>(changed_people.size());
+
+    // Activities: keyed by (person_seq, code, start_date).
+    struct ActKey {
+      int64_t person_seq;
+      std::string code, start;
+      bool operator<(const ActKey& o) const {
+        return std::tie(person_seq, code, start) < std::tie(o.person_seq, o.code, o.start);
+      }
+    };
+    std::vector<std::pair<ActKey, Existing>> stored_acts;
+    int64_t max_act_seq = 0;
+    {
+      auto rows = db.query(
+          "SELECT a.person_seq, a.activity_code, a.start_date, a.activity_seq, a.current_version, v.row_hash "
+          "FROM activities a JOIN activity_versions v ON v.activity_seq = a.activity_seq AND v.version = "
+          "a.current_version");
+      while (rows->next()) {
+        stored_acts.push_back({{rows->integer(0), std::string(rows->text(1)), std::string(rows->text(2))},
+                               {rows->integer(3), rows->integer(4), parse_hash(rows->text(5))}});
+        max_act_seq = std::max(max_act_seq, rows->integer(3));
+      }
+    }
+    std::sort(stored_acts.begin(), stored_acts.end(), [](auto& a, auto& b) { return a.first < b.first; });
+    struct ActChange {
+      uint32_t a;
+      int64_t seq, version;
+      uint64_t hash;
+    };
+    std::vector<ActChange> new_acts, changed_acts;
+    for (uint32_t p = 0; p < np; ++p) {
+      for (uint32_t a = ds.activity_begin[p]; a < ds.activity_begin[p + 1]; ++a) {
+        ActKey key{person_seq[p], std::to_string(rules.code(ds.activities.code[a]).code),
+                   format_date(ds.activities.start[a])};
+        const uint64_t h = hash_fields(activity_fields(ds, rules, a));
+        auto it = std::lower_bound(stored_acts.begin(), stored_acts.end(), key,
+                                   [](auto& e, const ActKey& k) { return e.first < k; });
+        if (it == stored_acts.end() || key < it->first) {
+          new_acts.push_back({a, ++max_act_seq, 1, h});
+        } else if (it->second.hash != h) {
+          changed_acts.push_back({a, it->second.seq, it->second.version + 1, h});
+        } else {
+          ++sum.activities_unchanged;
+        }
+      }
+    }
+    sum.activities_added = static_cast<int64_t>(new_acts.size());
+    sum.activities_changed = static_cast<int64_t>(changed_acts.size());
+
+    // Indicator rows: keyed by (person_seq, academic_year).
+    std::vector<std::pair<std::pair<int64_t, int64_t>, Existing>> stored_ind;
+    int64_t max_ind_seq = 0;
+    {
+      auto rows = db.query(
+          "SELECT i.person_seq, i.academic_year, i.indicator_seq, i.current_version, v.row_hash "
+          "FROM indicator_rows i JOIN indicator_versions v ON v.indicator_seq = i.indicator_seq AND v.version = "
+          "i.current_version");
+      while (rows->next()) {
+        stored_ind.push_back({{rows->integer(0), rows->integer(1)},
+                              {rows->integer(2), rows->integer(3), parse_hash(rows->text(4))}});
+        max_ind_seq = std::max(max_ind_seq, rows->integer(2));
+      }
+    }
+    std::sort(stored_ind.begin(), stored_ind.end(), [](auto& a, auto& b) { return a.first < b.first; });
+    std::vector<ActChange> new_ind, changed_ind;
+    for (uint32_t i = 0; i < ds.indicators.size(); ++i) {
+      const std::pair<int64_t, int64_t> key{person_seq[ds.indicators.person[i]], ds.indicators.academic_year[i]};
+      const uint64_t h = hash_fields(indicator_fields(ds, i));
+      auto it = std::lower_bound(stored_ind.begin(), stored_ind.end(), key,
+                                 [](auto& e, const auto& k) { return e.first < k; });
+      if (it == stored_ind.end() || key < it->first) new_ind.push_back({i, ++max_ind_seq, 1, h});
+      else if (it->second.hash != h) changed_ind.push_back({i, it->second.seq, it->second.version + 1, h});
+      else ++sum.indicators_unchanged;
+    }
+    sum.indicators_added = static_cast<int64_t>(new_ind.size());
+    sum.indicators_changed = static_cast<int64_t>(changed_ind.size());
+
+    if (!sum.changed()) {
+      db.rollback();
+      return sum;
+    }
+
+    // The batch: who, when, from where.
+    {
+      auto rows = db.query("SELECT COALESCE(MAX(batch_id), 0) FROM import_batches");
+      rows->next();
+      sum.batch_id = rows->integer(0) + 1;
+    }
+    db.query(
+        "INSERT INTO import_batches (batch_id, source, imported_by, imported_at, people_added, people_changed, "
+        "activities_added, activities_changed, indicators_added, indicators_changed) "
+        "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+        {std::to_string(sum.batch_id), source, imported_by, store_timestamp(), std::to_string(sum.people_added),
+         std::to_string(sum.people_changed), std::to_string(sum.activities_added),
+         std::to_string(sum.activities_changed), std::to_string(sum.indicators_added),
+         std::to_string(sum.indicators_changed)});
+    const std::string batch = std::to_string(sum.batch_id);
+
+    // People.
+    {
+      auto bp = db.bulk("people", {"person_seq", "person_id", "current_version"});
+      for (uint32_t p : new_people) {
+        const std::string seq = std::to_string(person_seq[p]);
+        bp->add({DbField{seq}, DbField{ds.people.id[p]}, DbField{"1"}});
+      }
+      bp->finish();
+      std::vector<std::string> cols = {"person_seq", "version", "batch_id", "row_hash"};
+      for (const auto& c : person_columns()) cols.push_back(c);
+      auto bv = db.bulk("person_versions", cols);
+      auto add_version = [&](uint32_t p, int64_t version) {
+        const auto f = person_fields(ds, rules, p);
+        const std::string seq = std::to_string(person_seq[p]), ver = std::to_string(version),
+                          h = hex(person_hash[p]);
+        std::vector<DbField> row = {DbField{seq}, DbField{ver}, DbField{batch}, DbField{h}};
+        for (const auto& x : f) row.push_back(field(x));
+        bv->add(row);
+      };
+      for (uint32_t p : new_people) add_version(p, 1);
+      for (size_t k = 0; k < changed_people.size(); ++k) add_version(changed_people[k], changed_people_version[k]);
+      bv->finish();
+      auto up = db.prepare("UPDATE people SET current_version = $1 WHERE person_seq = $2");
+      for (size_t k = 0; k < changed_people.size(); ++k)
+        up->run({std::to_string(changed_people_version[k]), std::to_string(person_seq[changed_people[k]])});
+    }
+    // Activities.
+    {
+      auto ba = db.bulk("activities", {"activity_seq", "person_seq", "activity_code", "start_date", "current_version"});
+      std::vector<uint32_t> owner(ds.activities.size());
+      for (uint32_t p = 0; p < np; ++p)
+        for (uint32_t a = ds.activity_begin[p]; a < ds.activity_begin[p + 1]; ++a) owner[a] = p;
+      for (const auto& c : new_acts) {
+        const std::string seq = std::to_string(c.seq), pseq = std::to_string(person_seq[owner[c.a]]),
+                          code = std::to_string(rules.code(ds.activities.code[c.a]).code),
+                          start = format_date(ds.activities.start[c.a]);
+        ba->add({DbField{seq}, DbField{pseq}, DbField{code}, DbField{start}, DbField{"1"}});
+      }
+      ba->finish();
+      std::vector<std::string> cols = {"activity_seq", "version", "batch_id", "row_hash"};
+      for (const auto& c : activity_columns()) cols.push_back(c);
+      auto bv = db.bulk("activity_versions", cols);
+      auto add_version = [&](const ActChange& c) {
+        const auto f = activity_fields(ds, rules, c.a);
+        const std::string seq = std::to_string(c.seq), ver = std::to_string(c.version), h = hex(c.hash);
+        std::vector<DbField> row = {DbField{seq}, DbField{ver}, DbField{batch}, DbField{h}};
+        for (const auto& x : f) row.push_back(field(x));
+        bv->add(row);
+      };
+      for (const auto& c : new_acts) add_version(c);
+      for (const auto& c : changed_acts) add_version(c);
+      bv->finish();
+      auto up = db.prepare("UPDATE activities SET current_version = $1 WHERE activity_seq = $2");
+      for (const auto& c : changed_acts) up->run({std::to_string(c.version), std::to_string(c.seq)});
+    }
+    // Indicators.
+    {
+      auto bi = db.bulk("indicator_rows", {"indicator_seq", "person_seq", "academic_year", "current_version"});
+      for (const auto& c : new_ind) {
+        const std::string seq = std::to_string(c.seq), pseq = std::to_string(person_seq[ds.indicators.person[c.a]]),
+                          year = std::to_string(ds.indicators.academic_year[c.a]);
+        bi->add({DbField{seq}, DbField{pseq}, DbField{year}, DbField{"1"}});
+      }
+      bi->finish();
+      std::vector<std::string> cols = {"indicator_seq", "version", "batch_id", "row_hash"};
+      for (const auto& c : indicator_columns()) cols.push_back(c);
+      auto bv = db.bulk("indicator_versions", cols);
+      auto add_version = [&](const ActChange& c) {
+        const auto f = indicator_fields(ds, c.a);
+        const std::string seq = std::to_string(c.seq), ver = std::to_string(c.version), h = hex(c.hash);
+        std::vector<DbField> row = {DbField{seq}, DbField{ver}, DbField{batch}, DbField{h}};
+        for (const auto& x : f) row.push_back(field(x));
+        bv->add(row);
+      };
+      for (const auto& c : new_ind) add_version(c);
+      for (const auto& c : changed_ind) add_version(c);
+      bv->finish();
+      auto up = db.prepare("UPDATE indicator_rows SET current_version = $1 WHERE indicator_seq = $2");
+      for (const auto& c : changed_ind) up->run({std::to_string(c.version), std::to_string(c.seq)});
+    }
+    db.commit();
+  } catch (...) {
+    db.rollback();
+    throw;
+  }
+  return sum;
+}
+
+Dataset load_store(Db& db, const Rules& rules, LoadReport& report) {
+  migrate(db);
+  std::string people_sql = "SELECT p.person_id";
+  for (const auto& c : person_columns()) people_sql += ", v." + c;
+  people_sql +=
+      " FROM people p JOIN person_versions v ON v.person_seq = p.person_seq AND v.version = p.current_version "
+      "ORDER BY p.person_seq";
+  std::string act_sql = "SELECT p.person_id, a.activity_code, a.start_date";
+  for (const auto& c : activity_columns()) act_sql += ", v." + c;
+  act_sql +=
+      " FROM activities a JOIN people p ON p.person_seq = a.person_seq JOIN activity_versions v ON v.activity_seq = "
+      "a.activity_seq AND v.version = a.current_version ORDER BY a.person_seq, a.activity_seq";
+  std::string ind_sql = "SELECT p.person_id, i.academic_year";
+  for (const auto& c : indicator_columns()) ind_sql += ", v." + c;
+  ind_sql +=
+      " FROM indicator_rows i JOIN people p ON p.person_seq = i.person_seq JOIN indicator_versions v ON "
+      "v.indicator_seq = i.indicator_seq AND v.version = i.current_version ORDER BY i.person_seq, i.academic_year";
+  DbRowsSource people("store people", db, people_sql);
+  DbRowsSource activities("store activities", db, act_sql);
+  DbRowsSource indicators("store indicators", db, ind_sql);
+  return load_records(people, activities, &indicators, rules, report);
+}
+
+}  // namespace pathways

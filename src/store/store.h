@@ -1,0 +1,61 @@
+// The store: the system of record in SQLite or PostgreSQL.
+//
+// Schema changes are numbered migrations applied in order (schema.cc). Every person,
+// activity and indicator row is kept as a series of versions: an import that changes a
+// row adds a version (with the import batch: who, when, from where) and moves the row's
+// current-version pointer; no version is ever updated or deleted.
+//
+// Identity: a person by person_id; an activity by (person, activity_code, start_date);
+// an indicator row by (person, academic_year).
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "domain/rules.h"
+#include "engine/dataset.h"
+#include "io/folder.h"
+#include "store/db.h"
+
+namespace pathways {
+
+// Applies any migrations not yet applied. Safe to call on every start.
+void migrate(Db& db);
+// The highest applied migration, 0 for an empty database.
+int64_t schema_version(Db& db);
+// The number of the newest migration this build knows.
+int64_t latest_schema_version();
+
+struct ImportSummary {
+  int64_t batch_id = 0;  // 0 when nothing changed (no batch is recorded)
+  int64_t people_added = 0, people_changed = 0, people_unchanged = 0;
+  int64_t activities_added = 0, activities_changed = 0, activities_unchanged = 0;
+  int64_t indicators_added = 0, indicators_changed = 0, indicators_unchanged = 0;
+  bool changed() const {
+    return people_added + people_changed + activities_added + activities_changed + indicators_added +
+               indicators_changed > 0;
+  }
+};
+
+// Writes a validated dataset into the store in one transaction, holding the writers'
+// lock so concurrent imports run one after the other. New rows are added, changed rows
+// get a new version, unchanged rows are left alone; importing the same data twice
+// changes nothing. Either all of it is stored or none (any failure rolls back).
+ImportSummary import_dataset(Db& db, const Dataset& ds, const Rules& rules, const std::string& source,
+                             const std::string& imported_by);
+
+// Reads the current version of everything in the store into a Dataset, through the same
+// validation as files. Order is the order rows were first stored, so reports from the
+// store equal reports from the folder that was imported.
+Dataset load_store(Db& db, const Rules& rules, LoadReport& report);
+
+// The canonical text of each column of a stored row (formats.md column names and value
+// spellings), used for storage, comparison and export.
+std::vector<std::string> person_fields(const Dataset& ds, const Rules& rules, uint32_t p);
+std::vector<std::string> activity_fields(const Dataset& ds, const Rules& rules, uint32_t a);
+std::vector<std::string> indicator_fields(const Dataset& ds, uint32_t i);
+const std::vector<std::string>& person_columns();     // matches person_fields(), without person_id
+const std::vector<std::string>& activity_columns();   // end_date ... source
+const std::vector<std::string>& indicator_columns();  // year_group ... attainment_band
+
+}  // namespace pathways

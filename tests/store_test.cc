@@ -1,0 +1,175 @@
+// The store on SQLite and PostgreSQL: the same tests against both. PostgreSQL runs when
+// PATHWAYS_TEST_PG_URL names a server (scripts/test.sh starts one); each test gets a
+// database of its own so tests can run in parallel.
+#include "store/store.h"
+
+#include <unistd.h>
+
+#include <cstdlib>
+#include <random>
+
+#include <gtest/gtest.h>
+
+#include "report/participation.h"
+#include "report/render.h"
+#include "testing.h"
+
+namespace pathways {
+namespace {
+
+using testing::TempDir;
+
+class StoreTest : public ::testing::TestWithParam<std::string> {
+ protected:
+  void SetUp() override {
+    if (GetParam() == "sqlite") {
+      url_ = "sqlite:" + (dir_ / "store.db");
+    } else {
+      const char* admin = std::getenv("PATHWAYS_TEST_PG_URL");
+      if (!admin || !*admin) GTEST_SKIP() << "PATHWAYS_TEST_PG_URL is not set: no PostgreSQL server to test against";
+      admin_url_ = admin;
+      std::random_device rd;
+      dbname_ = "pathways_t_" + std::to_string(::getpid()) + "_" + std::to_string(rd() % 1000000);
+      open_db(admin_url_)->exec("CREATE DATABASE " + dbname_);
+      url_ = admin_url_.substr(0, admin_url_.rfind('/') + 1) + dbname_;
+    }
+    db_ = open_db(url_);
+  }
+  void TearDown() override {
+    db_.reset();
+    if (!dbname_.empty()) open_db(admin_url_)->exec("DROP DATABASE IF EXISTS " + dbname_);
+  }
+  int64_t count(const std::string& table) {
+    auto rows = db_->query("SELECT COUNT(*) FROM " + table);
+    rows->next();
+    return rows->integer(0);
+  }
+  Dataset from_store() {
+    LoadReport report;
+    Dataset ds = load_store(*db_, Rules::defaults(), report);
+    std::string all;
+    for (const auto& e : report.errors) all += format_issue(e) + "\n";
+    EXPECT_TRUE(report.ok()) << all;
+    return ds;
+  }
+
+  TempDir dir_;
+  std::string url_, admin_url_, dbname_;
+  std::unique_ptr<Db> db_;
+};
+
+// Four people; B has two activities; C has indicators.
+void write_folder(const TempDir& dir, const std::string& extra_people = "", const std::string& extra_acts = "",
+                  const std::string& b_verified = "") {
+  dir.write("people.csv", std::string(testing::kPeopleHeader) +
+                              "A,Amy,Lee,2008-05-01,F,890,P,N,,S1\n"
+                              "B,Bo,O'Neill,2007-06-01,M,890,P,K,110;200,S1\n"
+                              "C,\"Cy, \"\"the\"\" Kid\",Ray,2008-01-10,X,890,P,E,,S2\n"
+                              "D,Di,Smith-Jones,2007-02-02,F,888,P,N,,\n" +
+                              extra_people);
+  dir.write("activities.csv", std::string(testing::kActivitiesHeader) +
+                                  "A,230,2024-09-05,,,,COL1,,provider\n"
+                                  "B,230,2024-09-05,2024-11-30,,,COL1,,provider\n"
+                                  "B,619,2024-12-01,," + b_verified + ",,,supported,coach\n"
+                                  "C,330,2024-09-01,,2024-12-01,,EMP9,,\n"
+                                  "D,810,2024-06-01,,,,,,\n" +
+                                  extra_acts);
+  dir.write("indicators.csv",
+            "person_id,academic_year,year_group,school_id,attendance_pct,suspensions,fsm,attainment_band\n"
+            "C,2022,10,S2,87.5,2,Y,low\nC,2023,11,S2,91,0,N,middle\n");
+}
+
+std::string report_json(const Dataset& ds) {
+  std::string out;
+  for (int m : {10, 12}) out += to_json(statutory_report(ds, Rules::defaults(), 2024, m, {})).dump();
+  out += to_json(annual_report(ds, Rules::defaults(), 2024, {})).dump();
+  return out;
+}
+
+TEST_P(StoreTest, MigratesOnceAndKnowsItsVersion) {
+  EXPECT_EQ(schema_version(*db_), 0);
+  migrate(*db_);
+  migrate(*db_);
+  EXPECT_EQ(schema_version(*db_), latest_schema_version());
+  EXPECT_EQ(count("schema_migrations"), latest_schema_version());
+}
+
+TEST_P(StoreTest, ReportsFromTheStoreEqualReportsFromTheFolder) {
+  write_folder(dir_);
+  const Dataset files = testing::load_valid(dir_);
+  const ImportSummary s = import_dataset(*db_, files, Rules::defaults(), dir_.path(), "tester");
+  EXPECT_EQ(s.batch_id, 1);
+  EXPECT_EQ(s.people_added, 4);
+  EXPECT_EQ(s.activities_added, 5);
+  EXPECT_EQ(s.indicators_added, 2);
+  const Dataset stored = from_store();
+  ASSERT_EQ(stored.people.size(), 4u);
+  EXPECT_EQ(stored.people.given_name[2], "Cy, \"the\" Kid");
+  EXPECT_EQ(stored.people.family_name[1], "O'Neill");
+  EXPECT_EQ(stored.indicators.size(), 2u);
+  EXPECT_EQ(report_json(stored), report_json(files));
+}
+
+TEST_P(StoreTest, ImportingTheSameFolderAgainChangesNothing) {
+  write_folder(dir_);
+  const Dataset files = testing::load_valid(dir_);
+  import_dataset(*db_, files, Rules::defaults(), dir_.path(), "tester");
+  const ImportSummary again = import_dataset(*db_, files, Rules::defaults(), dir_.path(), "tester");
+  EXPECT_FALSE(again.changed());
+  EXPECT_EQ(again.batch_id, 0);
+  EXPECT_EQ(again.people_unchanged, 4);
+  EXPECT_EQ(again.activities_unchanged, 5);
+  EXPECT_EQ(again.indicators_unchanged, 2);
+  EXPECT_EQ(count("import_batches"), 1);
+  EXPECT_EQ(count("person_versions"), 4);
+  EXPECT_EQ(count("activity_versions"), 5);
+}
+
+TEST_P(StoreTest, ChangedRowsBecomeNewVersionsAndHistoryIsKept) {
+  write_folder(dir_);
+  import_dataset(*db_, testing::load_valid(dir_), Rules::defaults(), dir_.path(), "first");
+  // B's NEET record is now verified; a new person E arrives with an activity.
+  TempDir next;
+  write_folder(next, "E,Ed,Ng,2008-03-03,M,890,P,N,,S1\n", "E,310,2024-10-01,,,,APP1,,provider\n", "2025-01-20");
+  const Dataset files = testing::load_valid(next);
+  const ImportSummary s = import_dataset(*db_, files, Rules::defaults(), next.path(), "second");
+  EXPECT_EQ(s.batch_id, 2);
+  EXPECT_EQ(s.people_added, 1);
+  EXPECT_EQ(s.people_changed, 0);
+  EXPECT_EQ(s.activities_added, 1);
+  EXPECT_EQ(s.activities_changed, 1);
+  EXPECT_EQ(s.activities_unchanged, 4);  // 5 stored, B's 619 changed
+  EXPECT_EQ(count("activity_versions"), 7);  // 5 + 1 new + 1 new version; nothing overwritten
+  auto rows = db_->query(
+      "SELECT v.version, v.verified_date, b.imported_by FROM activity_versions v JOIN activities a ON a.activity_seq = "
+      "v.activity_seq JOIN import_batches b ON b.batch_id = v.batch_id WHERE a.activity_code = $1 ORDER BY v.version",
+      {std::string("619")});
+  ASSERT_TRUE(rows->next());
+  EXPECT_EQ(rows->integer(0), 1);
+  EXPECT_TRUE(rows->is_null(1));
+  EXPECT_EQ(rows->text(2), "first");
+  ASSERT_TRUE(rows->next());
+  EXPECT_EQ(rows->integer(0), 2);
+  EXPECT_EQ(rows->text(1), "2025-01-20");
+  EXPECT_EQ(rows->text(2), "second");
+  rows.reset();
+  // The store now reports exactly what the new folder reports.
+  EXPECT_EQ(report_json(from_store()), report_json(files));
+}
+
+TEST_P(StoreTest, HostileTextIsStoredAsText) {
+  write_folder(dir_, "H,\"Robert'); DROP TABLE people;--\",\"=HYPERLINK(\"\"x\"\")\",2008-03-03,M,890,P,N,,\"S\\\\1\t\"\n");
+  const Dataset files = testing::load_valid(dir_);
+  import_dataset(*db_, files, Rules::defaults(), dir_.path(), "tester");
+  const Dataset stored = from_store();
+  ASSERT_EQ(stored.people.size(), 5u);
+  EXPECT_EQ(stored.people.given_name[4], "Robert'); DROP TABLE people;--");
+  EXPECT_EQ(stored.people.family_name[4], "=HYPERLINK(\"x\")");
+  EXPECT_EQ(count("people"), 5);
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, StoreTest, ::testing::Values("sqlite", "postgresql"),
+                         [](const auto& info) { return info.param; });
+
+}  // namespace
+}  // namespace pathways
