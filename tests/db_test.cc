@@ -556,19 +556,22 @@ TEST_P(DbTest, BeginExclusiveTimesOut) {
   second->commit();
 }
 
-TEST_P(DbTest, SqliteConnectionSettings) {
-  if (GetParam() != "sqlite") GTEST_SKIP() << "SQLite only";
-  EXPECT_TRUE(std::filesystem::exists(url_.substr(7)));
-  auto rows = db_->query("PRAGMA journal_mode");
-  ASSERT_TRUE(rows->next());
-  EXPECT_EQ(rows->text(0), "wal");
-  EXPECT_EQ(scalar(*db_, "PRAGMA synchronous"), 1);  // NORMAL
-  EXPECT_EQ(scalar(*db_, "PRAGMA foreign_keys"), 1);
-  EXPECT_GT(scalar(*db_, "PRAGMA busy_timeout"), 0);
-  const auto parent = table("fk_parent"), child = table("fk_child");
-  db_->exec("CREATE TABLE " + parent + " (id BIGINT PRIMARY KEY); CREATE TABLE " + child + " (p BIGINT REFERENCES " +
-            parent + " (id))");
-  EXPECT_THROW(db_->query("INSERT INTO " + child + " VALUES ($1)", {"1"}), DbError);
+TEST(SqliteDb, ConnectionSettings) {
+  ScratchDir dir;
+  const std::string path = dir.path() + "/settings.db";
+  auto db = open_db("sqlite:" + path);
+  EXPECT_TRUE(std::filesystem::exists(path));  // created on open
+  auto value = [&](const std::string& sql) {
+    auto rows = db->query(sql);
+    EXPECT_TRUE(rows->next()) << sql;
+    return std::string(rows->text(0));
+  };
+  EXPECT_EQ(value("PRAGMA journal_mode"), "wal");
+  EXPECT_EQ(value("PRAGMA synchronous"), "1");  // NORMAL
+  EXPECT_EQ(value("PRAGMA foreign_keys"), "1");
+  EXPECT_NE(value("PRAGMA busy_timeout"), "0");
+  db->exec("CREATE TABLE parent (id BIGINT PRIMARY KEY); CREATE TABLE child (p BIGINT REFERENCES parent (id))");
+  EXPECT_THROW(db->query("INSERT INTO child VALUES ($1)", {"1"}), DbError);
 }
 
 TEST(OpenDb, RejectsUnknownSchemes) {

@@ -511,7 +511,7 @@ void record_activities(const World& world, const Person& p, const std::vector<Sp
 
     // First sighting: most spells are recorded from their start (enrolment lists, starters,
     // the young person's own report); some only later, a few never.
-    double late = i == 0 ? 0.03 : 0.05;
+    double late = i == 0 ? 0.04 : 0.05;
     if (p.mobile) late *= 1.5;
     Date seen = from;
     bool never = false;

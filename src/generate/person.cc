@@ -351,8 +351,7 @@ void make_person(const World& world, int64_t index, Rng& rng, Person& p) {
   const bool no_attendance = y11.attendance10 < 0;
   const bool below90 = no_attendance || y11.attendance10 < 900;
   const bool below80 = !no_attendance && y11.attendance10 < 800;
-  p.risk = 0.85 * below90 + 0.45 * below80 + 0.28 * y11.fsm + 0.0 * sen_k + 0.1 * ehcp +
-           0.0 * p.looked_after + 0.35 * male + 0.55 * p.youth_offending + 0.55 * p.alternative_provision +
+  p.risk = 0.85 * below90 + 0.45 * below80 + 0.28 * y11.fsm + 0.1 * ehcp + 0.1 * p.looked_after + 0.35 * male + 0.55 * p.youth_offending + 0.55 * p.alternative_provision +
            0.4 * p.mental_health + 0.6 * p.substance_misuse + 0.4 * y11.ehe + 0.35 * (p.attainment == 0) -
            0.3 * (p.attainment == 2) + 0.3 * p.young_carer + 0.25 * p.home_instability + 0.2 * p.child_in_need +
            0.45 * rng.normal() + (p.birth != kNoDate ? (p.female() ? 1.3 : 0.8) : 0.0);

@@ -275,7 +275,7 @@ World World::build(const GenerateOptions& options) {
     blackpool.diversity = -1;
     blackpool.deprivation = 0.50;
     blackpool.neet_factor = 1.45;
-    blackpool.tracking = 1.1;
+    blackpool.tracking = 1.0;
     blackpool.schools = 8;
     blackpool.sixth_form_schools = 2;
     blackpool.colleges = 2;

@@ -102,31 +102,41 @@ std::string now_utc() {
 
 int64_t latest_schema_version() { return migrations().back().version; }
 
+constexpr const char* kCreateMigrations =
+    "CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, name TEXT NOT NULL, "
+    "applied_at TEXT NOT NULL)";
+
 int64_t schema_version(Db& db) {
-  db.exec(
-      "CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, name TEXT NOT NULL, "
-      "applied_at TEXT NOT NULL)");
-  auto rows = db.query("SELECT MAX(version) FROM schema_migrations");
-  return rows->next() ? rows->integer(0) : 0;
+  // Outside a transaction a missing table is simply version 0.
+  try {
+    auto rows = db.query("SELECT MAX(version) FROM schema_migrations");
+    return rows->next() ? rows->integer(0) : 0;
+  } catch (const DbError&) {
+    return 0;
+  }
 }
 
 void migrate(Db& db) {
-  // Each migration runs under the writers' lock and records itself in the same
-  // transaction, so two processes starting at once apply it exactly once.
-  for (const auto& m : migrations()) {
-    if (schema_version(db) >= m.version) continue;
-    db.begin_exclusive();
-    try {
-      if (schema_version(db) < m.version) {
-        db.exec(m.sql);
-        db.query("INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)",
-                 {std::to_string(m.version), std::string(m.name), now_utc()});
-      }
-      db.commit();
-    } catch (...) {
-      db.rollback();
-      throw;
+  if (schema_version(db) >= latest_schema_version()) return;  // the usual case: no lock taken
+  // Under the writers' lock, so two processes starting at once apply each migration once.
+  db.begin_exclusive();
+  try {
+    db.exec(kCreateMigrations);
+    int64_t current = 0;
+    {
+      auto rows = db.query("SELECT MAX(version) FROM schema_migrations");
+      if (rows->next()) current = rows->integer(0);
     }
+    for (const auto& m : migrations()) {
+      if (m.version <= current) continue;
+      db.exec(m.sql);
+      db.query("INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)",
+               {std::to_string(m.version), std::string(m.name), now_utc()});
+    }
+    db.commit();
+  } catch (...) {
+    db.rollback();
+    throw;
   }
 }
 
