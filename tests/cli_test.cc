@@ -3,6 +3,8 @@
 #include <sys/wait.h>
 
 #include <cstdio>
+#include <fstream>
+#include <iterator>
 #include <string>
 
 #include <gtest/gtest.h>
@@ -109,6 +111,41 @@ TEST(Cli, CheckValidatesAFolder) {
   const Outcome ok = run("check --data " + dir.path());
   EXPECT_EQ(ok.status, 0) << ok.out;
   EXPECT_NE(ok.out.find("2 people, 2 activities"), std::string::npos) << ok.out;
+}
+
+TEST(Cli, ImportWritesAnErrorReportThenImportsOnceFixed) {
+  TempDir dir, store;
+  write_small_folder(dir);
+  dir.write("activities.csv", std::string(testing::kActivitiesHeader) + "A,230,2024-09-05,,,,,,\nB,999,2024-12-01,,,,,,\n");
+  const std::string db = "sqlite:" + (store / "p.db");
+  const Outcome bad = run("import " + dir.path() + " --db " + db);
+  EXPECT_EQ(bad.status, 2) << bad.out;
+  std::ifstream in(dir / "import-errors.csv");
+  const std::string report((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_EQ(report, "file,line,column,value,reason\nactivities.csv,3,activity_code,999,unknown activity code\n");
+  // Nothing was stored: reading the store gives an empty cohort.
+  const Outcome empty = run("report statutory --db " + db + " --month 2025-01 --format json");
+  ASSERT_EQ(empty.status, 0) << empty.out;
+  EXPECT_EQ(nlohmann::json::parse(empty.out)["cohort"], 0);
+
+  write_small_folder(dir);
+  const Outcome ok = run("import " + dir.path() + " --db " + db + " --user officer");
+  ASSERT_EQ(ok.status, 0) << ok.out;
+  EXPECT_NE(ok.out.find("imported as batch 1: people 2 added"), std::string::npos) << ok.out;
+  EXPECT_FALSE(std::ifstream(dir / "import-errors.csv").good()) << "a stale error report is removed";
+  const Outcome again = run("import " + dir.path() + " --db " + db);
+  ASSERT_EQ(again.status, 0);
+  EXPECT_NE(again.out.find("nothing new"), std::string::npos) << again.out;
+  const Outcome from_db = run("report statutory --db " + db + " --month 2025-01 --format json");
+  const Outcome from_dir = run("report statutory --data " + dir.path() + " --month 2025-01 --format json");
+  EXPECT_EQ(from_db.out, from_dir.out);
+}
+
+TEST(Cli, UnreachableDatabaseIsAClearErrorWithoutThePassword) {
+  const Outcome r = run("report statutory --db postgresql://u:sekret@127.0.0.1:1/x --month 2025-01");
+  EXPECT_NE(r.status, 0);
+  EXPECT_EQ(r.out.find("sekret"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("error: database"), std::string::npos) << r.out;
 }
 
 }  // namespace
