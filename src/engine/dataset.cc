@@ -1,5 +1,7 @@
 #include "engine/dataset.h"
 
+#include <algorithm>
+
 
 namespace pathways {
 
@@ -52,26 +54,76 @@ inline uint64_t hash_id(std::string_view s) {
 }
 }  // namespace
 
-uint32_t TextIndex::insert(const TextColumn& col, uint32_t i) {
-  if (slots_.size() < 16 || count_ * 2 >= slots_.size()) {
-    std::vector<uint32_t> old = std::move(slots_);
-    slots_.assign(old.size() < 16 ? 64 : old.size() * 2, kNoIndex);
-    const size_t mask = slots_.size() - 1;
-    for (uint32_t q : old) {
-      if (q == kNoIndex) continue;
-      size_t slot = hash_id(col[q]) & mask;
-      while (slots_[slot] != kNoIndex) slot = (slot + 1) & mask;
-      slots_[slot] = q;
+void TextIndex::reserve(size_t n) {
+  size_t cap = 64;
+  while (cap < n * 2) cap <<= 1;
+  if (cap > slots_.size() && count_ == 0) slots_.assign(cap, Slot{});
+}
+
+std::vector<std::pair<uint32_t, uint32_t>> TextIndex::build(const TextColumn& col, bool skip_empty) {
+  std::vector<std::pair<uint32_t, uint32_t>> repeats;
+  clear();
+  size_t cap = 64;
+  while (cap < col.size() * 2) cap <<= 1;
+  slots_.assign(cap, Slot{});
+  const size_t mask = cap - 1;
+  constexpr size_t kBatch = 16;
+  uint64_t hashes[kBatch];
+  const auto n = static_cast<uint32_t>(col.size());
+  for (uint32_t b = 0; b < n; b += kBatch) {
+    const uint32_t e = std::min<uint32_t>(n, b + kBatch);
+    for (uint32_t i = b; i < e; ++i) {
+      hashes[i - b] = hash_id(col[i]);
+      __builtin_prefetch(&slots_[hashes[i - b] & mask]);
+    }
+    for (uint32_t i = b; i < e; ++i) {
+      const std::string_view text = col[i];
+      if (skip_empty && text.empty()) continue;
+      const uint64_t h = hashes[i - b];
+      const auto tag = static_cast<uint32_t>(h >> 32);
+      size_t slot = h & mask;
+      bool repeat = false;
+      while (slots_[slot].item != kNoIndex) {
+        if (slots_[slot].tag == tag && col[slots_[slot].item] == text) {
+          repeats.emplace_back(i, slots_[slot].item);
+          repeat = true;
+          break;
+        }
+        slot = (slot + 1) & mask;
+      }
+      if (!repeat) {
+        slots_[slot] = {i, tag};
+        ++count_;
+      }
     }
   }
+  return repeats;
+}
+
+void TextIndex::grow(const TextColumn& col, size_t capacity) {
+  std::vector<Slot> old = std::move(slots_);
+  slots_.assign(capacity, Slot{});
+  const size_t mask = capacity - 1;
+  for (const Slot& s : old) {
+    if (s.item == kNoIndex) continue;
+    size_t slot = hash_id(col[s.item]) & mask;
+    while (slots_[slot].item != kNoIndex) slot = (slot + 1) & mask;
+    slots_[slot] = s;
+  }
+}
+
+uint32_t TextIndex::insert(const TextColumn& col, uint32_t i) {
+  if (slots_.size() < 64 || count_ * 2 >= slots_.size()) grow(col, slots_.size() < 64 ? 64 : slots_.size() * 2);
   const size_t mask = slots_.size() - 1;
   const std::string_view text = col[i];
-  size_t slot = hash_id(text) & mask;
-  while (slots_[slot] != kNoIndex) {
-    if (col[slots_[slot]] == text) return slots_[slot];
+  const uint64_t h = hash_id(text);
+  const auto tag = static_cast<uint32_t>(h >> 32);
+  size_t slot = h & mask;
+  while (slots_[slot].item != kNoIndex) {
+    if (slots_[slot].tag == tag && col[slots_[slot].item] == text) return slots_[slot].item;
     slot = (slot + 1) & mask;
   }
-  slots_[slot] = i;
+  slots_[slot] = {i, tag};
   ++count_;
   return i;
 }
@@ -79,9 +131,11 @@ uint32_t TextIndex::insert(const TextColumn& col, uint32_t i) {
 uint32_t TextIndex::find(const TextColumn& col, std::string_view s) const {
   if (slots_.empty()) return kNoIndex;
   const size_t mask = slots_.size() - 1;
-  size_t slot = hash_id(s) & mask;
-  while (slots_[slot] != kNoIndex) {
-    if (col[slots_[slot]] == s) return slots_[slot];
+  const uint64_t h = hash_id(s);
+  const auto tag = static_cast<uint32_t>(h >> 32);
+  size_t slot = h & mask;
+  while (slots_[slot].item != kNoIndex) {
+    if (slots_[slot].tag == tag && col[slots_[slot].item] == s) return slots_[slot].item;
     slot = (slot + 1) & mask;
   }
   return kNoIndex;

@@ -19,6 +19,7 @@
 namespace pathways {
 
 inline constexpr uint32_t kNoIndex = UINT32_MAX;
+inline constexpr Date kNever = INT32_MAX;  // a lapse date that never comes
 
 // Many strings in one buffer: item i is data[end[i-1] .. end[i]). A column holds at most
 // 4 GiB of text.
@@ -51,9 +52,22 @@ class TextIndex {
   // The item whose text is `s`, or kNoIndex.
   uint32_t find(const TextColumn& col, std::string_view s) const;
   void clear() { slots_.clear(); count_ = 0; }
+  // Sizes the table for about n items, so inserting them never rehashes.
+  void reserve(size_t n);
+  // Indexes every item of `col` (skipping empty ones when asked), in batches that
+  // prefetch their slots, which is several times faster than inserting one by one on a
+  // large column. Returns (item, earlier item with the same text) for each repeat.
+  std::vector<std::pair<uint32_t, uint32_t>> build(const TextColumn& col, bool skip_empty);
 
  private:
-  std::vector<uint32_t> slots_;
+  // A slot holds the item and 32 bits of its hash, so most probes that miss are
+  // settled without touching the text.
+  struct Slot {
+    uint32_t item = kNoIndex;
+    uint32_t tag = 0;
+  };
+  void grow(const TextColumn& col, size_t capacity);
+  std::vector<Slot> slots_;
   size_t count_ = 0;
 };
 
@@ -96,6 +110,9 @@ struct People {
   std::vector<uint32_t> characteristics;  // bit i = Rules::characteristics()[i]
   std::vector<uint8_t> level_of_need;     // 0 = none, 1-3
   std::vector<uint32_t> school;           // Dataset::schools, kNoIndex when empty
+  // Derived (engine/status.h derive()): academic age in the year starting 1 September Y
+  // is Y - age_base.
+  std::vector<int16_t> age_base;
 
   size_t size() const { return date_of_birth.size(); }
 };
@@ -107,6 +124,9 @@ struct Activities {
   std::vector<uint32_t> provider;   // Dataset::providers, kNoIndex when empty
   std::vector<uint32_t> source;     // Dataset::sources, kNoIndex when empty
   std::vector<uint32_t> line;       // line in activities.csv, for messages
+  // Derived (engine/status.h derive()): the lapse date when the last verification is the
+  // start date, and when it is the verified date; kNever when it never lapses.
+  std::vector<Date> lapse_from_start, lapse_from_verified;
 
   size_t size() const { return code.size(); }
 };
@@ -136,6 +156,8 @@ struct Dataset {
   uint32_t find_person(std::string_view id) const { return person_index.find(people.id, id); }
   // Adds person p to the id index; returns p, or the earlier person with the same id.
   uint32_t index_person(uint32_t p) { return person_index.insert(people.id, p); }
+  // Indexes all people at once; returns (person, earlier person) for repeated ids.
+  std::vector<std::pair<uint32_t, uint32_t>> build_person_index() { return person_index.build(people.id, false); }
 
   TextIndex person_index;
 };

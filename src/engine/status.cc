@@ -21,10 +21,37 @@ Date lapse_date(const Dataset& ds, const Rules& rules, uint32_t person, uint32_t
   return kNoDate;
 }
 
+void derive(Dataset& ds, const Rules& rules) {
+  People& P = ds.people;
+  P.age_base.resize(P.size());
+  for (size_t p = 0; p < P.size(); ++p) {
+    const Ymd b = to_ymd(P.date_of_birth[p]);
+    P.age_base[p] = static_cast<int16_t>(b.year + (b.month > 8 ? 1 : 0));
+  }
+  Activities& A = ds.activities;
+  A.lapse_from_start.resize(A.size());
+  A.lapse_from_verified.resize(A.size());
+  parallel_ranges(P.size(), [&](unsigned, size_t begin, size_t end) {
+    for (size_t p = begin; p < end; ++p) {
+      for (uint32_t a = ds.activity_begin[p]; a < ds.activity_begin[p + 1]; ++a) {
+        const Date s = lapse_date(ds, rules, static_cast<uint32_t>(p), a, A.start[a]);
+        A.lapse_from_start[a] = s == kNoDate ? kNever : s;
+        if (A.verified[a] != kNoDate) {
+          const Date v = lapse_date(ds, rules, static_cast<uint32_t>(p), a, A.verified[a]);
+          A.lapse_from_verified[a] = v == kNoDate ? kNever : v;
+        } else {
+          A.lapse_from_verified[a] = A.lapse_from_start[a];
+        }
+      }
+    }
+  });
+}
+
 namespace {
 
 // The winner among person p's activities on date d (see the contract in status.h).
-inline Status evaluate(const Dataset& ds, const Rules& rules, uint32_t p, Date d) {
+// Reads only columns and the derived lapse dates: no date arithmetic here.
+inline Status evaluate(const Dataset& ds, const Rules&, uint32_t p, Date d) {
   const Activities& A = ds.activities;
   Status best;
   for (uint32_t a = ds.activity_begin[p], e = ds.activity_begin[p + 1]; a < e; ++a) {
@@ -33,9 +60,10 @@ inline Status evaluate(const Dataset& ds, const Rules& rules, uint32_t p, Date d
     const Date end = A.end[a];
     if (end != kNoDate && end < d) continue;
     const Date ver = A.verified[a];
-    const Date last = (ver != kNoDate && ver <= d && ver > start) ? ver : start;
-    const Date lapse = lapse_date(ds, rules, p, a, last);
-    if (lapse != kNoDate && d >= lapse) continue;
+    const bool by_verification = ver != kNoDate && ver <= d && ver > start;
+    const Date last = by_verification ? ver : start;
+    const Date lapse = by_verification ? A.lapse_from_verified[a] : A.lapse_from_start[a];
+    if (d >= lapse) continue;
     // Later rows win ties, so ">=" on the full key.
     if (!best.known() || start > A.start[best.activity] ||
         (start == A.start[best.activity] && last >= best.last_verified)) {
@@ -50,7 +78,9 @@ inline Status evaluate(const Dataset& ds, const Rules& rules, uint32_t p, Date d
 }  // namespace
 
 Status status_on(const Dataset& ds, const Rules& rules, uint32_t person, Date d) {
-  return evaluate(ds, rules, person, d);
+  Status s = evaluate(ds, rules, person, d);
+  if (s.lapse_date == kNever) s.lapse_date = kNoDate;
+  return s;
 }
 
 Snapshots take_snapshots(const Dataset& ds, const Rules& rules, std::span<const Date> dates,
@@ -67,9 +97,9 @@ Snapshots take_snapshots(const Dataset& ds, const Rules& rules, std::span<const 
 
   parallel_ranges(s.people, [&](unsigned, size_t begin, size_t end) {
     for (size_t p = begin; p < end; ++p) {
-      const Date dob = ds.people.date_of_birth[p];
+      const int base = ds.people.age_base[p];
       for (size_t k = 0; k < s.dates.size(); ++k) {
-        const int age = academic_age_in_year(dob, years[k]);
+        const int age = years[k] - base;
         if (age < options.min_academic_age || age > options.max_academic_age) continue;
         s.activity[k * s.people + p] = evaluate(ds, rules, static_cast<uint32_t>(p), s.dates[k]).activity;
       }

@@ -35,6 +35,11 @@ struct Status {
 // kNoDate when it never lapses.
 Date lapse_date(const Dataset& ds, const Rules& rules, uint32_t person, uint32_t a, Date last_verified);
 
+// Computes the derived columns the engine reads (people.age_base, activities'
+// lapse_from_start / lapse_from_verified) for `rules`. The loaders call it; call it again
+// after changing columns by hand.
+void derive(Dataset& ds, const Rules& rules);
+
 // Status of one person on one date.
 Status status_on(const Dataset& ds, const Rules& rules, uint32_t person, Date d);
 

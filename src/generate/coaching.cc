@@ -1,6 +1,7 @@
 #include "generate/coaching.h"
 
 #include <algorithm>
+#include <iterator>
 
 #include <fmt/format.h>
 
@@ -8,7 +9,7 @@ namespace pathways::gen {
 
 namespace {
 
-constexpr double kRoniThreshold = 2.0;  // latent risk + noise above this: flagged in Year 11
+constexpr double kRoniThreshold = 1.8;  // latent risk + noise above this: flagged in Year 11
 constexpr const char* kProgramme = "Pathways for All";
 
 bool eligible_school(const World& world, const Person& p) {
@@ -16,10 +17,17 @@ bool eligible_school(const World& world, const Person& p) {
          (p.school.kind == ProviderKind::kSchool || p.school.kind == ProviderKind::kPru);
 }
 
-// One coach per school; the PRU has its own.
+// Coaches are attached to schools. Intakes differ (schools are numbered from the least to
+// the most deprived intake), so one coach covers the three least deprived schools and each
+// of the others one school; the PRU has its own coach.
 std::string coach_of(const World& world, const Person& p) {
+  static constexpr int kCoachOfSchool[] = {1, 1, 1, 2, 3, 4, 5, 6};
   const La& la = world.las[p.school_la];
-  const int n = p.school.kind == ProviderKind::kPru ? la.schools + 1 : p.school.number;
+  const int last = kCoachOfSchool[std::size(kCoachOfSchool) - 1];
+  int n;
+  if (p.school.kind == ProviderKind::kPru) n = last + 1;
+  else if (la.schools == static_cast<int>(std::size(kCoachOfSchool))) n = kCoachOfSchool[p.school.number - 1];
+  else n = (p.school.number - 1) * last / la.schools + 1;
   return fmt::format("C{:02}", n);
 }
 
@@ -71,9 +79,9 @@ void write_coaching(const World& world, const Person& p, const std::vector<Spell
   const std::string coach = coach_of(world, p);
   const bool disengages = rng.chance(0.08 + 0.06 * (p.risk > 3.0));
 
-  // Leaving the caseload.
-  Date left = kNoDate;
-  const char* reason = "";
+  // Leaving the caseload (a date after the as-of date: still on it).
+  Date left;
+  const char* reason;
   if (disengages) {
     left = random_between(rng, joined + 60, make_date(p.y12, 12, 20));
     reason = "disengaged";
@@ -93,13 +101,13 @@ void write_coaching(const World& world, const Person& p, const std::vector<Spell
       reason = x < 0.5 ? "other_support" : x < 0.75 ? "other" : "disengaged";
     }
   }
-  if (p.leave != kNoDate && (left == kNoDate || p.leave < left)) {
+  if (p.leave != kNoDate && p.leave < left) {
     left = p.leave;
     reason = p.cohort_status == 'D' ? "other" : "left_area";
   }
   left = std::max(left, joined);
-  const Date last_day = left != kNoDate && left <= world.as_of ? left : world.as_of;
-  const bool has_left = left != kNoDate && left <= world.as_of;
+  const bool has_left = left <= world.as_of;
+  const Date last_day = std::min(left, world.as_of);
 
   out.caseload.text(person_id).text(coach).text(world.provider_id(p.school)).text(kProgramme).date(joined)
       .date(has_left ? left : kNoDate).text(has_left ? reason : "");

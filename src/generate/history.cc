@@ -7,18 +7,19 @@ namespace pathways::gen {
 namespace {
 
 // ---------------------------------------------------------------------------------------
-// Outcome process parameters. Hazards are per month and multiplied by the person's NEET
-// hazard multiplier h = exp(risk) (mean ~2.6 over England's 16-17s); they were tuned so
-// the Dec-Feb NEET stock and March participation land on calibration.md's figures.
+// Outcome process parameters, tuned so that England's Dec-Feb NEET stock by age and gender,
+// March participation and the relative risks of calibration.md come out of the data.
+// Monthly hazards of becoming NEET scale with the person's NEET hazard multiplier
+// h = kRiskScale * exp(risk) * (LA labour-market factor); leaving NEET scales with 1/sqrt(h).
 // ---------------------------------------------------------------------------------------
-constexpr double kRiskScale = 0.57;  // h = kRiskScale * exp(risk): mean ~1 over England's 16-17s
+constexpr double kRiskScale = 0.565;
 
 // September destinations by academic age: weights of education, apprenticeship, employment
 // with training, employment without training, training, other (530), NEET (times h).
 struct DestinationWeights {
   double education, apprenticeship, employment_training, employment, training, other, neet;
 };
-constexpr DestinationWeights kSeptember16 = {0.915, 0.032, 0.004, 0.007, 0.006, 0.004, 0.016};
+constexpr DestinationWeights kSeptember16 = {0.915, 0.032, 0.004, 0.007, 0.006, 0.004, 0.014};
 constexpr DestinationWeights kSeptember17 = {0.760, 0.115, 0.010, 0.035, 0.012, 0.010, 0.072};
 constexpr DestinationWeights kSeptember18 = {0.450, 0.030, 0.030, 0.160, 0.120, 0.030, 0.110};
 
@@ -32,19 +33,12 @@ constexpr double kNeetExit16 = 0.21, kNeetExit17 = 0.16, kNeetExit18 = 0.10;
 
 int academic_age_of_year(const Person& p, int year) { return year - p.y12 + 16; }
 
-Date weekday_on_or_after(Date d) {
-  const int dow = ((d + 4) % 7 + 7) % 7;  // 0 = Sunday; 1970-01-01 was a Thursday
-  if (dow == 6) return d + 2;
-  if (dow == 0) return d + 1;
-  return d;
-}
-
 bool parent_or_pregnant(const Person& p, Date d) { return p.pregnancy != kNoDate && d >= p.pregnancy + 90; }
 
 class Simulation {
  public:
   Simulation(const World& w, const Person& p, Rng& rng, std::vector<Spell>& spells)
-      : w_(w), p_(p), la_(w.las[p.school_la]), rng_(rng), spells_(spells) {
+      : p_(p), la_(w.las[p.school_la]), rng_(rng), spells_(spells) {
     h_ = kRiskScale * det_exp(p.risk) * w.las[p.la].neet_factor;
     end_ = std::min(p.tracking_end(), w.as_of);
     if (p.leave != kNoDate) end_ = std::min(end_, p.leave);
@@ -144,10 +138,12 @@ class Simulation {
         begin(kind, code, d, where, make_date(academic_year_of(d) + years, 8, 31));
         return;
       }
-      case Kind::kApprenticeship:
-        begin(kind, 310, d, rng_.chance(0.4) ? college(1) : training_provider(),
-              d + static_cast<Date>(rng_.range(365, 730)));
+      case Kind::kApprenticeship: {
+        // One draw per statement: the arguments of a call are evaluated in no set order.
+        const Provider where = rng_.chance(0.4) ? college(1) : training_provider();
+        begin(kind, 310, d, where, d + static_cast<Date>(rng_.range(365, 730)));
         return;
+      }
       case Kind::kEmploymentTraining: {
         const double x = rng_.uniform();
         begin(kind, x < 0.9 ? 320 : x < 0.93 ? 381 : 550, d, employer(), kNoDate);
@@ -157,8 +153,8 @@ class Simulation {
         const double w[] = {0.45, 0.08, 0.12, 0.25 + 0.1 * (age >= 17), 0.03 + 0.03 * (age >= 18)};
         static constexpr uint16_t kCodes[] = {330, 340, 350, 360, 380};
         const uint16_t code = kCodes[rng_.pick(w, 5)];
-        begin(kind, code, d, code == 380 ? Provider{} : employer(),
-              code == 350 ? d + static_cast<Date>(rng_.range(30, 180)) : kNoDate);
+        const Provider where = code == 380 ? Provider{} : employer();
+        begin(kind, code, d, where, code == 350 ? d + static_cast<Date>(rng_.range(30, 180)) : kNoDate);
         return;
       }
       case Kind::kTraining: {
@@ -169,14 +165,16 @@ class Simulation {
         begin(kind, code, d, code == 440 ? Provider{} : training_provider(), std::max<Date>(planned, d + 30));
         return;
       }
-      case Kind::kOther:
+      case Kind::kOther: {
         if (age >= 17 && d < make_date(academic_year_of(d), 10, 1) && rng_.chance(0.1)) {
           begin(kind, 260, d, {}, this_aug);
           return;
         }
-        begin(kind, 530, d, training_provider(), d + static_cast<Date>(rng_.range(60, 180)));
+        const Provider where = training_provider();
+        begin(kind, 530, d, where, d + static_cast<Date>(rng_.range(60, 180)));
         cur().review = cur().planned_end;
         return;
+      }
       case Kind::kNeet:
         start_neet(d, age);
         return;
@@ -276,7 +274,8 @@ class Simulation {
   Kind after_leaving(Kind from, int age) {
     const double hv = h_ * (p_.coached ? 0.85 : 1.0);
     const double neet = 0.45 * det_exp(0.3 * det_log(hv + 1e-9));
-    double w[8] = {0.20, 0.06, 0.015, 0.10 + 0.04 * (age >= 17), 0.03, 0.04, neet, 0};
+    double w[8] = {0.20, 0.06, 0.015, 0.10 + 0.04 * (age >= 17), 0.03, 0.04, neet,
+                   p_.youth_offending && age <= 17 ? 0.03 * neet : 0.0};
     switch (from) {
       case Kind::kNeet: {
         const double x[8] = {0.46, 0.05, 0.03, 0.22, 0.09, 0.10, 0, 0};
@@ -388,7 +387,6 @@ class Simulation {
     move_to(next, d, age);
   }
 
-  const World& w_;
   const Person& p_;
   const La& la_;
   Rng& rng_;
@@ -511,7 +509,7 @@ void record_activities(const World& world, const Person& p, const std::vector<Sp
 
     // First sighting: most spells are recorded from their start (enrolment lists, starters,
     // the young person's own report); some only later, a few never.
-    double late = i == 0 ? 0.04 : 0.05;
+    double late = i == 0 ? 0.035 : 0.05;
     if (p.mobile) late *= 1.5;
     Date seen = from;
     bool never = false;

@@ -11,8 +11,8 @@ namespace {
 // latent disadvantage ~ N(LA deprivation, 1): FSM 24.6%, EHC plan 4.8%, SEN support 13.6%,
 // looked after 0.7%, YOT ~1%, young carers 1.5%, mental health 3%, substance misuse 0.5%,
 // alternative provision ~1% (53% of them on FSM), persistent absence 20.1% (33% FSM,
-// 15.6% others, ~35% EHC plan).
-constexpr double kFsm = -1.83, kEhcPlan = -3.66, kSenSupport = -2.24;
+// 15.6% others, ~35% EHC plan). Home education and teenage motherhood are set by hand.
+constexpr double kFsm = -1.79, kEhcPlan = -3.66, kSenSupport = -2.24;
 constexpr double kLookedAfter = -5.90, kChildInNeed = -4.34, kProtectionPlan = -5.76;
 constexpr double kYoungCarer = -4.35, kHomeInstability = -3.62, kPhysicalHealth = -3.51;
 constexpr double kYouthOffending = -6.28, kMentalHealth = -4.39, kSubstance = -6.09;
@@ -44,14 +44,6 @@ int pick_ethnicity(int diversity, Rng& rng) {
   double weights[32];
   for (size_t i = 0; i < codes.size(); ++i) weights[i] = i == 0 ? wbri : codes[i].share * others;
   return static_cast<int>(rng.pick(weights, codes.size()));
-}
-
-// First Monday-Friday day on or after d (1970-01-01 was a Thursday).
-Date weekday_on_or_after(Date d) {
-  const int dow = ((d + 4) % 7 + 7) % 7;  // 0 = Sunday
-  if (dow == 6) return d + 2;
-  if (dow == 0) return d + 1;
-  return d;
 }
 
 struct Event {
@@ -152,8 +144,8 @@ void make_person(const World& world, int64_t index, Rng& rng, Person& p) {
     p.attainment = a < -0.75 ? 0 : a > 0.8 ? 2 : 1;
   }
 
-  // Teenage parenthood: about 2% of young women have a child at 16-18 (more where
-  // deprivation and care experience are high); a few young men are recorded as fathers.
+  // Teenage parenthood: a child born at 16-18 (more often where deprivation and care
+  // experience are high); a few young men are recorded as fathers.
   p.pregnancy = p.birth = kNoDate;
   p.caring_for_child = true;
   if ((p.female() && rng.chance(logistic(kTeenMother + 0.8 * u + 1.0 * p.looked_after))) ||
@@ -351,13 +343,14 @@ void make_person(const World& world, int64_t index, Rng& rng, Person& p) {
   const bool no_attendance = y11.attendance10 < 0;
   const bool below90 = no_attendance || y11.attendance10 < 900;
   const bool below80 = !no_attendance && y11.attendance10 < 800;
-  p.risk = 0.85 * below90 + 0.45 * below80 + 0.28 * y11.fsm + 0.1 * ehcp + 0.1 * p.looked_after + 0.35 * male + 0.55 * p.youth_offending + 0.55 * p.alternative_provision +
-           0.4 * p.mental_health + 0.6 * p.substance_misuse + 0.4 * y11.ehe + 0.35 * (p.attainment == 0) -
-           0.3 * (p.attainment == 2) + 0.3 * p.young_carer + 0.25 * p.home_instability + 0.2 * p.child_in_need +
-           0.45 * rng.normal() + (p.birth != kNoDate ? (p.female() ? 1.3 : 0.8) : 0.0);
+  p.risk = 0.85 * below90 + 0.45 * below80 + 0.28 * y11.fsm + 0.1 * ehcp + 0.1 * p.looked_after + 0.35 * male +
+           0.75 * p.youth_offending + 0.75 * p.alternative_provision + 0.4 * p.mental_health +
+           0.6 * p.substance_misuse + 0.4 * y11.ehe + 0.35 * (p.attainment == 0) - 0.3 * (p.attainment == 2) +
+           0.3 * p.young_carer + 0.25 * p.home_instability + 0.2 * p.child_in_need + 0.45 * rng.normal() +
+           (p.birth != kNoDate ? (p.female() ? 1.3 : 0.8) : 0.0);
   // Tracking difficulty: independent of the outcome for the most part, a little more common
   // among mobile and NEET-prone young people and where the LA's tracking is weak.
-  p.tracking = -0.70 + 0.7 * rng.normal() + 0.6 * p.mobile + 0.15 * p.risk + 0.1 * male + det_log(la.tracking);
+  p.tracking = -0.75 + 0.7 * rng.normal() + 0.6 * p.mobile + 0.15 * p.risk + 0.1 * male + det_log(la.tracking);
   p.coached = false;
 }
 

@@ -7,6 +7,15 @@
 // correctly rounded everywhere), which is plenty accurate for drawing synthetic data.
 #pragma once
 
+// No fused multiply-add: a*b+c rounded once instead of twice would change the last bit on
+// machines with FMA, and a last bit can flip a comparison, hence a row. Every generator
+// source includes this header before defining its functions.
+#if defined(__clang__)
+#pragma clang fp contract(off)
+#elif defined(__GNUC__)
+#pragma GCC optimize("fp-contract=off")
+#endif
+
 #include <cstddef>
 #include <cstdint>
 #include <initializer_list>

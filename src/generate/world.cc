@@ -221,7 +221,7 @@ World World::build(const GenerateOptions& options) {
   w.per_year_group = f.default_per_year_group;
   if (options.people > 0)
     w.per_year_group = std::max<int64_t>(
-        40, static_cast<int64_t>(static_cast<double>(options.people) / people_per_year_group + 0.5));
+        60, static_cast<int64_t>(static_cast<double>(options.people) / people_per_year_group + 0.5));
 
   // Segments, oldest first.
   int64_t next = 0;
@@ -307,6 +307,13 @@ World World::build(const GenerateOptions& options) {
   }
   for (double& c : w.la_cumulative) c /= cum;
   return w;
+}
+
+Date weekday_on_or_after(Date d) {
+  const int dow = ((d + 4) % 7 + 7) % 7;  // 0 = Sunday; 1970-01-01 was a Thursday
+  if (dow == 6) return d + 2;
+  if (dow == 0) return d + 1;
+  return d;
 }
 
 int World::pick_la(double u) const {

@@ -75,6 +75,9 @@ struct World {
   std::string provider_id(const Provider& p) const;
 };
 
+// The first Monday-Friday on or after d: term starts, enrolment checks.
+Date weekday_on_or_after(Date d);
+
 // Vocabularies.
 struct Names {
   static const std::vector<const char*>& given(char gender, int group);

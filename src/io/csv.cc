@@ -1,6 +1,7 @@
 #include "io/csv.h"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -19,6 +20,8 @@ CsvReader::CsvReader(const std::string& path, std::string display_name)
     : RecordSource(std::move(display_name)) {
   fd_ = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd_ < 0) throw CsvError(name_, 0, fmt::format("cannot open: {}", std::strerror(errno)));
+  struct stat st;
+  if (::fstat(fd_, &st) == 0) file_size_ = static_cast<uint64_t>(st.st_size);
 #ifdef POSIX_FADV_SEQUENTIAL
   ::posix_fadvise(fd_, 0, 0, POSIX_FADV_SEQUENTIAL);
 #endif
@@ -27,6 +30,17 @@ CsvReader::CsvReader(const std::string& path, std::string display_name)
 
 CsvReader::~CsvReader() {
   if (fd_ >= 0) ::close(fd_);
+}
+
+size_t CsvReader::estimated_records() const {
+  size_t lines = 0;
+  for (const char* p = buf_.data() + pos_; (p = static_cast<const char*>(std::memchr(p, '\n', buf_.data() + end_ - p)));
+       ++p)
+    ++lines;
+  if (lines == 0) return 0;
+  const double per_line = static_cast<double>(end_ - pos_) / static_cast<double>(lines);
+  const uint64_t left = file_size_ > bytes_read_ - (end_ - pos_) ? file_size_ - (bytes_read_ - (end_ - pos_)) : 0;
+  return static_cast<size_t>(static_cast<double>(left) / per_line * 1.05) + 16;
 }
 
 bool CsvReader::fill() {
@@ -60,16 +74,18 @@ bool CsvReader::fill() {
 // Finds the end of the record at pos_: the index one past its terminating '\n' (or end_
 // at end of file), counting quotes so that line breaks inside quoted fields are skipped.
 // Returns false when the buffer ends before the record does.
-bool CsvReader::find_record_end(size_t& rec_end) const {
+bool CsvReader::find_record_end(size_t& rec_end, bool& quoted) const {
   const char* const base = buf_.data();
   size_t i = pos_;
   bool in_quotes = false;
+  quoted = false;
   for (;;) {
     const char* nl = static_cast<const char*>(std::memchr(base + i, '\n', end_ - i));
     const size_t stop = nl ? static_cast<size_t>(nl - base) : end_;
     for (const char* q = static_cast<const char*>(std::memchr(base + i, '"', stop - i)); q;
          q = static_cast<const char*>(std::memchr(q + 1, '"', base + stop - (q + 1)))) {
       in_quotes = !in_quotes;
+      quoted = true;
     }
     if (!nl) {
       if (!eof_) return false;
@@ -86,7 +102,7 @@ bool CsvReader::find_record_end(size_t& rec_end) const {
 
 // Splits the complete record [pos_, rec_end) into fields_. Quoted fields are unescaped
 // in place: the bytes of a consumed record are never read again.
-void CsvReader::split_record(size_t rec_end, uint64_t& newlines) {
+void CsvReader::split_record(size_t rec_end, bool quoted, uint64_t& newlines) {
   fields_.clear();
   newlines = 0;
   char* const base = buf_.data();
@@ -94,6 +110,24 @@ void CsvReader::split_record(size_t rec_end, uint64_t& newlines) {
   if (end > pos_ && base[end - 1] == '\n') --end;
   if (end > pos_ && base[end - 1] == '\r') --end;
   size_t i = pos_;
+  if (!quoted) {
+    // The common case: no quotes, so no field holds a comma or a line break; a lone
+    // carriage return inside the record is still an error.
+    if (std::memchr(base + i, '\r', end - i))
+      throw CsvError(name_, next_line_, "stray line break inside an unquoted field");
+    for (;;) {
+      const char* comma = static_cast<const char*>(std::memchr(base + i, ',', end - i));
+      if (!comma) {
+        fields_.emplace_back(base + i, end - i);
+        break;
+      }
+      const size_t j = static_cast<size_t>(comma - base);
+      fields_.emplace_back(base + i, j - i);
+      i = j + 1;
+    }
+    newlines = 1;
+    return;
+  }
   for (;;) {
     if (i < end && base[i] == '"') {
       size_t out = i;
@@ -162,7 +196,8 @@ bool CsvReader::next() {
       continue;
     }
     size_t rec_end = 0;
-    if (!find_record_end(rec_end)) {
+    bool quoted = false;
+    if (!find_record_end(rec_end, quoted)) {
       if (end_ - pos_ > kMaxRecordBytes)
         throw CsvError(name_, next_line_, fmt::format("record longer than {} bytes", kMaxRecordBytes));
       fill();
@@ -171,7 +206,7 @@ bool CsvReader::next() {
     if (rec_end - pos_ > kMaxRecordBytes)
       throw CsvError(name_, next_line_, fmt::format("record longer than {} bytes", kMaxRecordBytes));
     uint64_t newlines = 0;
-    split_record(rec_end, newlines);
+    split_record(rec_end, quoted, newlines);
     line_ = next_line_;
     next_line_ += newlines;
     pos_ = rec_end;

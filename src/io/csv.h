@@ -47,11 +47,14 @@ class CsvReader : public RecordSource {
   bool next() override;
 
   uint64_t bytes_read() const { return bytes_read_; }
+  // A guess at the number of records left, from the file size and the line lengths in
+  // the current block; for reserving memory, never for logic.
+  size_t estimated_records() const;
 
  private:
   bool fill();  // reads more input after end_; false when nothing more
-  bool find_record_end(size_t& rec_end) const;
-  void split_record(size_t rec_end, uint64_t& newlines);
+  bool find_record_end(size_t& rec_end, bool& quoted) const;
+  void split_record(size_t rec_end, bool quoted, uint64_t& newlines);
 
   int fd_ = -1;
   std::vector<char> buf_;
@@ -60,6 +63,7 @@ class CsvReader : public RecordSource {
   bool first_ = true;
   uint64_t next_line_ = 1;
   uint64_t bytes_read_ = 0;
+  uint64_t file_size_ = 0;
 };
 
 }  // namespace pathways

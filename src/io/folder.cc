@@ -6,9 +6,11 @@
 #include <array>
 #include <cmath>
 #include <optional>
+#include <thread>
 
 #include <fmt/format.h>
 
+#include "engine/status.h"
 #include "io/csv.h"
 
 namespace pathways {
@@ -192,6 +194,27 @@ struct Row {
   }
 };
 
+// Finds a person, trying first the person of the previous row and the one after it:
+// activity and indicator files are usually grouped by person in people.csv order.
+inline uint32_t find_person_near(const Dataset& ds, std::string_view id, uint32_t last) {
+  if (last != kNoIndex) {
+    const uint32_t stop = static_cast<uint32_t>(std::min<size_t>(ds.people.size(), size_t{last} + 8));
+    for (uint32_t p = last; p < stop; ++p)
+      if (ds.people.id[p] == id) return p;
+  }
+  return ds.find_person(id);
+}
+
+// Reports rows whose `column` repeats an earlier row's value.
+void report_repeats(const std::string& file, const char* column, const std::string& what, const TextColumn& col,
+                    std::vector<std::pair<uint32_t, uint32_t>> repeats, const std::vector<uint32_t>& line_of,
+                    LoadReport& report) {
+  std::sort(repeats.begin(), repeats.end());
+  for (const auto& [later, earlier] : repeats)
+    report.error({file, line_of[later], column, printable(col[later]),
+                  fmt::format("{} (first on line {})", what, line_of[earlier])});
+}
+
 void read_people(RecordSource& csv, const Rules& rules, Dataset& ds, LoadReport& report) {
   Header h(csv, {"person_id", "given_name", "family_name", "date_of_birth", "la_code"},
            {"upn", "uln", "gender", "ethnicity", "postcode", "cohort_status", "sen_status", "characteristics",
@@ -204,7 +227,25 @@ void read_people(RecordSource& csv, const Rules& rules, Dataset& ds, LoadReport&
             c_sen = h("sen_status"), c_chars = h("characteristics"), c_lon = h("level_of_need"),
             c_school = h("school_id");
   People& P = ds.people;
-  TextIndex upn_seen, uln_seen;  // over P.upn / P.uln (empty values are not indexed)
+  if (auto* file = dynamic_cast<CsvReader*>(&csv)) {
+    const size_t n = file->estimated_records();
+    P.id.reserve(n, n * 9);
+    P.upn.reserve(n, n * 13);
+    P.uln.reserve(n, n * 10);
+    P.given_name.reserve(n, n * 7);
+    P.family_name.reserve(n, n * 7);
+    P.postcode.reserve(n, n * 8);
+    P.date_of_birth.reserve(n);
+    P.gender.reserve(n);
+    P.ethnicity.reserve(n);
+    P.la_code.reserve(n);
+    P.cohort_status.reserve(n);
+    P.sen_status.reserve(n);
+    P.characteristics.reserve(n);
+    P.level_of_need.reserve(n);
+    P.school.reserve(n);
+  }
+  // UPN and ULN uniqueness is checked after the file is read (sort_duplicates).
   std::vector<uint32_t> line_of;
   const Date min_dob = make_date(1950, 1, 1);
   while (csv.next()) {
@@ -284,20 +325,6 @@ void read_people(RecordSource& csv, const Rules& rules, Dataset& ds, LoadReport&
     P.id.push(id);
     P.upn.push(upn);
     P.uln.push(uln);
-    if (!upn.empty()) {
-      if (const uint32_t q = upn_seen.insert(P.upn, p); q != p)
-        r.error("upn", upn, fmt::format("UPN already used on line {}", line_of[q]));
-    }
-    if (!uln.empty()) {
-      if (const uint32_t q = uln_seen.insert(P.uln, p); q != p)
-        r.error("uln", uln, fmt::format("ULN already used on line {}", line_of[q]));
-    }
-    const uint32_t first = ds.index_person(p);
-    if (first != p) {
-      // Reported, but the row is still stored so the columns stay aligned; the dataset is
-      // discarded anyway because the report is not ok.
-      r.error("person_id", id, fmt::format("duplicate person_id (first on line {})", line_of[first]));
-    }
     line_of.push_back(static_cast<uint32_t>(csv.line()));
     P.given_name.push(given);
     P.family_name.push(family);
@@ -312,6 +339,20 @@ void read_people(RecordSource& csv, const Rules& rules, Dataset& ds, LoadReport&
     P.level_of_need.push_back(lon);
     P.school.push_back(school.empty() ? kNoIndex : ds.schools.intern(school));
   }
+  // Uniqueness, checked once the whole file is in: person ids (the index the activities
+  // are matched through), UPNs and ULNs. Repeated rows stay stored so columns stay
+  // aligned; the dataset is discarded anyway when the report is not ok.
+  std::vector<std::pair<uint32_t, uint32_t>> upn_repeats, uln_repeats;
+  std::thread side([&] {
+    TextIndex upns, ulns;
+    upn_repeats = upns.build(P.upn, true);
+    uln_repeats = ulns.build(P.uln, true);
+  });
+  auto id_repeats = ds.build_person_index();
+  side.join();
+  report_repeats(csv.name(), "person_id", "duplicate person_id", P.id, std::move(id_repeats), line_of, report);
+  report_repeats(csv.name(), "upn", "UPN already used", P.upn, std::move(upn_repeats), line_of, report);
+  report_repeats(csv.name(), "uln", "ULN already used", P.uln, std::move(uln_repeats), line_of, report);
 }
 
 std::optional<NeetReason> parse_neet_reason(std::string_view v) {
@@ -332,6 +373,20 @@ void read_activities(RecordSource& csv, const Rules& rules, Dataset& ds, LoadRep
             c_prov = h("provider_id"), c_reason = h("neet_reason"), c_src = h("source");
   Activities& A = ds.activities;
   std::vector<uint32_t> person;  // per row, file order
+  if (auto* file = dynamic_cast<CsvReader*>(&csv)) {
+    const size_t n = file->estimated_records();
+    person.reserve(n);
+    A.code.reserve(n);
+    A.start.reserve(n);
+    A.end.reserve(n);
+    A.verified.reserve(n);
+    A.review.reserve(n);
+    A.neet_reason.reserve(n);
+    A.provider.reserve(n);
+    A.source.reserve(n);
+    A.line.reserve(n);
+  }
+  uint32_t last = kNoIndex;  // rows usually come grouped by person, in people.csv order
   while (csv.next()) {
     if (report.error_count >= LoadReport::kMaxErrors) break;
     Row r{csv, report};
@@ -342,8 +397,9 @@ void read_activities(RecordSource& csv, const Rules& rules, Dataset& ds, LoadRep
     const std::string_view id = r.text(c_id, "person_id", true, 64);
     uint32_t p = kNoIndex;
     if (!id.empty() && !r.bad) {
-      p = ds.find_person(id);
+      p = find_person_near(ds, id, last);
       if (p == kNoIndex) r.error("person_id", id, "no such person in people.csv");
+      else last = p;
     }
     uint16_t code = 0;
     {
@@ -440,6 +496,7 @@ void read_indicators(RecordSource& csv, Dataset& ds, LoadReport& report) {
   for (auto f : indicator_flag_names()) c_flags.push_back(h(f));
   Indicators& I = ds.indicators;
   std::vector<uint32_t> lines;
+  uint32_t last = kNoIndex;
   while (csv.next()) {
     if (report.error_count >= LoadReport::kMaxErrors) break;
     Row r{csv, report};
@@ -450,8 +507,9 @@ void read_indicators(RecordSource& csv, Dataset& ds, LoadReport& report) {
     const std::string_view id = r.text(c_id, "person_id", true, 64);
     uint32_t p = kNoIndex;
     if (!id.empty() && !r.bad) {
-      p = ds.find_person(id);
+      p = find_person_near(ds, id, last);
       if (p == kNoIndex) r.error("person_id", id, "no such person in people.csv");
+      else last = p;
     }
     uint64_t year = 0, yg = 0, susp = 0, excl = 0;
     if (auto v = r.get(c_year); !parse_uint(v, 2199, year) || year < 1990 || v.size() != 4)
@@ -526,6 +584,7 @@ Dataset load_records(RecordSource& people, RecordSource& activities, RecordSourc
     report.error({e.file(), e.line(), "", "", e.reason()});
   }
   if (!report.ok()) return Dataset{};
+  derive(ds, rules);
   return ds;
 }
 

@@ -119,7 +119,7 @@ Snapshot aggregate_snapshot(const Dataset& ds, const Rules& rules, const Snapsho
       const auto p = static_cast<uint32_t>(i);
       const uint32_t a = snaps.at(k, p);
       if (a == Snapshots::kNotEvaluated || !in_scope(ds, scope, p)) continue;
-      const int age = academic_age_in_year(ds.people.date_of_birth[p], year);
+      const int age = year - ds.people.age_base[p];
       if (age == 16 || age == 17) {
         count(me.total, rules, ds, a);
         accumulate(ds, rules, L, p, age, a, me.rows);
@@ -225,13 +225,12 @@ StatutoryReport statutory_report(const Dataset& ds, const Rules& rules, int year
       const auto p = static_cast<uint32_t>(i);
       const uint32_t a_end = snaps.at(0, p);
       if (a_end == Snapshots::kNotEvaluated || !in_scope(ds, scope, p)) continue;
-      const Date dob = ds.people.date_of_birth[p];
-      const int age = academic_age_in_year(dob, year_now);
+      const int age = year_now - ds.people.age_base[p];
       if (age != 16 && age != 17) continue;
       auto is_neet = [&](uint32_t a) { return a != kNoIndex && rules.category_of(ds.activities.code[a]) == Category::kNeet; };
       auto is_custody = [&](uint32_t a) { return a != kNoIndex && rules.category_of(ds.activities.code[a]) == Category::kCustody; };
       if (is_custody(a_end)) continue;
-      const int age_prev = academic_age_in_year(dob, year_prev);
+      const int age_prev = year_prev - ds.people.age_base[p];
       const uint32_t a_prev = status_on(ds, rules, p, prev_end).activity;
       const bool prev_in = (age_prev == 16 || age_prev == 17) && !is_custody(a_prev);
       const bool neet_now = is_neet(a_end), neet_prev = prev_in && is_neet(a_prev);

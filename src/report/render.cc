@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "report/table.h"
+
 namespace pathways {
 
 using nlohmann::ordered_json;
@@ -72,26 +74,6 @@ void table_breakdowns(std::string& out, const Snapshot& s) {
                          c.not_known, pct1(c.not_known_pct()), pct1(c.neet_nk_pct()));
     }
   }
-}
-
-constexpr const char* kCsvHeader =
-    "breakdown,key,label,cohort,custody,participating,eet_not_participating,neet,neet_available,"
-    "neet_not_available,not_known,neet_pct,not_known_pct,neet_nk_pct,participation_pct\n";
-
-void csv_row(std::string& out, std::string_view prefix, std::string_view breakdown, std::string_view key,
-             std::string_view label, const Counts& c) {
-  out += prefix;
-  out += fmt::format("{},{},{},{},{},{},{},{},{},{},{},{:.6f},{:.6f},{:.6f},{:.6f}\n", csv_cell(breakdown),
-                     csv_cell(key), csv_cell(label), c.cohort, c.custody, c.participating, c.eet_not_participating,
-                     c.neet, c.neet_available, c.neet_not_available, c.not_known, c.neet_pct(), c.not_known_pct(),
-                     c.neet_nk_pct(), c.participation_pct());
-}
-
-void csv_snapshot(std::string& out, std::string_view prefix, const Snapshot& s) {
-  csv_row(out, prefix, "all", "", "Academic age 16-17", s.total);
-  for (const auto& bd : s.breakdowns)
-    for (const auto& row : bd.rows) csv_row(out, prefix, bd.name, row.key, row.label, row.counts);
-  csv_row(out, prefix, "send_18_24", "", "Academic age 18-24 with an EHC plan", s.send_18_24);
 }
 
 }  // namespace
@@ -200,11 +182,7 @@ ordered_json to_json(const AnnualReport& r) {
 
 std::string render(const StatutoryReport& r, Format f) {
   if (f == Format::kJson) return to_json(r).dump(2) + "\n";
-  if (f == Format::kCsv) {
-    std::string out = std::string("month,snapshot_date,") + kCsvHeader;
-    csv_snapshot(out, fmt::format("{},{},", r.month, format_date(r.snapshot.date)), r.snapshot);
-    return out;
-  }
+  if (f == Format::kCsv) return to_csv(long_table(r));  // report/table.h
   std::string out = fmt::format("Statutory report for {} (snapshot {}), academic age 16-17\n\n", r.month,
                                 format_date(r.snapshot.date));
   table_counts(out, r.snapshot.total);
@@ -220,13 +198,7 @@ std::string render(const StatutoryReport& r, Format f) {
 
 std::string render(const AnnualReport& r, Format f) {
   if (f == Format::kJson) return to_json(r).dump(2) + "\n";
-  if (f == Format::kCsv) {
-    std::string out = std::string("year,month,snapshot_date,") + kCsvHeader;
-    const std::string year = academic_year_name(r.year);
-    for (const auto& s : r.snapshots)
-      csv_snapshot(out, fmt::format("{},{},{},", year, month_name(s.date), format_date(s.date)), s);
-    return out;
-  }
+  if (f == Format::kCsv) return to_csv(long_table(r));  // report/table.h
   std::string out = fmt::format("Annual report for {}, academic age 16-17\n\n", academic_year_name(r.year));
   out += fmt::format("  {:<10}{:>10}{:>8}{:>8}{:>8}{:>8}{:>10}{:>12}\n", "month", "cohort", "NEET", "NEET %", "NK",
                      "NK %", "NEET+NK %", "particip. %");

@@ -85,6 +85,75 @@ CREATE TABLE indicator_versions (
 CREATE INDEX activities_by_person ON activities (person_seq, activity_seq);
 CREATE INDEX indicators_by_person ON indicator_rows (person_seq, academic_year);
 )SQL"},
+      {2, "partner feeds: intended destinations, September Guarantee offers, review queue, feed imports", R"SQL(
+CREATE TABLE intended_destinations (
+  destination_seq BIGINT PRIMARY KEY,
+  person_seq BIGINT NOT NULL REFERENCES people (person_seq),
+  academic_year BIGINT NOT NULL,
+  current_version BIGINT NOT NULL,
+  UNIQUE (person_seq, academic_year)
+);
+CREATE TABLE intended_destination_versions (
+  destination_seq BIGINT NOT NULL REFERENCES intended_destinations (destination_seq),
+  version BIGINT NOT NULL,
+  batch_id BIGINT NOT NULL REFERENCES import_batches (batch_id),
+  row_hash TEXT NOT NULL,
+  activity_code TEXT NOT NULL, school_id TEXT, year_group TEXT, recorded_date TEXT,
+  PRIMARY KEY (destination_seq, version)
+);
+CREATE TABLE september_guarantee_offers (
+  offer_seq BIGINT PRIMARY KEY,
+  person_seq BIGINT NOT NULL REFERENCES people (person_seq),
+  guarantee_year BIGINT NOT NULL,
+  current_version BIGINT NOT NULL,
+  UNIQUE (person_seq, guarantee_year)
+);
+CREATE TABLE september_guarantee_offer_versions (
+  offer_seq BIGINT NOT NULL REFERENCES september_guarantee_offers (offer_seq),
+  version BIGINT NOT NULL,
+  batch_id BIGINT NOT NULL REFERENCES import_batches (batch_id),
+  row_hash TEXT NOT NULL,
+  offer_status TEXT NOT NULL, provider_id TEXT, offer_date TEXT, activity_code TEXT,
+  PRIMARY KEY (offer_seq, version)
+);
+CREATE TABLE review_queue (
+  review_id BIGINT PRIMARY KEY,
+  feed TEXT NOT NULL,
+  source TEXT NOT NULL,
+  line BIGINT NOT NULL,
+  row_key TEXT NOT NULL,
+  identity_key TEXT NOT NULL,
+  incoming TEXT NOT NULL,
+  reason TEXT NOT NULL,
+  candidates TEXT NOT NULL,
+  status TEXT NOT NULL,
+  created_by TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  resolution_person_id TEXT,
+  resolved_by TEXT,
+  resolved_at TEXT,
+  resolution_note TEXT
+);
+CREATE INDEX review_queue_by_status ON review_queue (status, review_id);
+CREATE INDEX review_queue_by_row ON review_queue (row_key);
+CREATE INDEX review_queue_by_identity ON review_queue (identity_key);
+CREATE TABLE partner_imports (
+  import_id BIGINT PRIMARY KEY,
+  feed TEXT NOT NULL,
+  source TEXT NOT NULL,
+  imported_by TEXT NOT NULL,
+  imported_at TEXT NOT NULL,
+  data_batch_id BIGINT,
+  partner_batch_id BIGINT,
+  rows_read BIGINT NOT NULL,
+  matched_exact BIGINT NOT NULL,
+  matched_score BIGINT NOT NULL,
+  matched_by_review BIGINT NOT NULL,
+  new_people BIGINT NOT NULL,
+  to_review BIGINT NOT NULL,
+  applied_rows BIGINT NOT NULL
+);
+)SQL"},
   };
   return list;
 }
