@@ -61,6 +61,18 @@ TEST(Cli, StatutoryJsonAndCsvAndTable) {
   EXPECT_NE(t.out.find("50.0%"), std::string::npos) << t.out;
 }
 
+TEST(Cli, ExcelWorkbookNeedsOutAndIsWritten) {
+  TempDir dir, out;
+  write_small_folder(dir);
+  EXPECT_EQ(run("report statutory --data " + dir.path() + " --month 2025-01 --format xlsx").status, 2);
+  const Outcome r = run("report annual --data " + dir.path() + " --year 2024 --format xlsx --out " + (out / "a.xlsx"));
+  ASSERT_EQ(r.status, 0) << r.out;
+  std::ifstream in(out / "a.xlsx", std::ios::binary);
+  std::string head(2, '\0');
+  in.read(head.data(), 2);
+  EXPECT_EQ(head, "PK") << "an XLSX file is a zip archive";
+}
+
 TEST(Cli, AnnualJson) {
   TempDir dir;
   write_small_folder(dir);

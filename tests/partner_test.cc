@@ -7,7 +7,11 @@
 #include <unistd.h>
 
 #include <cstdlib>
+#include <fstream>
 #include <random>
+#include <set>
+#include <sstream>
+#include <thread>
 
 #include <gtest/gtest.h>
 
@@ -56,6 +60,44 @@ TEST(PartnerMatchPrimitives, Postcodes) {
   EXPECT_DOUBLE_EQ(postcode_score("L20 1AB", "M1 1AA"), 0.25);
 }
 
+// --- The documented templates -------------------------------------------------------
+
+#ifndef PATHWAYS_SOURCE_DIR
+#define PATHWAYS_SOURCE_DIR "."
+#endif
+
+std::string template_path(FeedKind k) {
+  return std::string(PATHWAYS_SOURCE_DIR) + "/docs/templates/" + std::string(feed_name(k)) + ".csv";
+}
+
+TEST(PartnerTemplates, EveryTemplateValidatesAndHasEveryColumn) {
+  std::ifstream doc_file(std::string(PATHWAYS_SOURCE_DIR) + "/docs/partner-feeds.md");
+  std::stringstream doc;
+  doc << doc_file.rdbuf();
+  ASSERT_FALSE(doc.str().empty()) << "docs/partner-feeds.md is missing";
+  for (FeedKind k : {FeedKind::kSchoolCohort, FeedKind::kProviderEvents, FeedKind::kSeptemberGuarantee}) {
+    SCOPED_TRACE(std::string(feed_name(k)));
+    LoadReport report;
+    FeedOptions options;
+    options.default_la_code = "890";
+    const auto rows = load_feed(k, template_path(k), Rules::defaults(), options, report);
+    for (const auto& e : report.errors) ADD_FAILURE() << format_issue(e);
+    for (const auto& w : report.warnings) ADD_FAILURE() << "warning: " << format_issue(w);
+    ASSERT_EQ(rows.size(), 2u);
+    std::set<std::string> in_template, known;
+    for (const auto& [name, value] : rows[0].cells) in_template.insert(name);
+    for (const auto& c : feed_required_columns(k)) known.insert(c);
+    for (const auto& c : feed_optional_columns(k)) known.insert(c);
+    EXPECT_EQ(in_template, known);
+    // Every column is documented, in a table row of its feed's section.
+    const std::string section = "## " + std::string(feed_name(k)) + ".csv";
+    const size_t at = doc.str().find(section);
+    ASSERT_NE(at, std::string::npos) << section;
+    const std::string body = doc.str().substr(at, doc.str().find("\n## ", at + 1) - at);
+    for (const auto& c : known) EXPECT_NE(body.find("| `" + c + "` |"), std::string::npos) << c;
+  }
+}
+
 // --- The store fixture ---------------------------------------------------------------
 
 // A: Year 12 at college. B: Year 13, two activities at COL1 (one ended). C: Year 11 at
@@ -64,7 +106,7 @@ constexpr const char* kPeople =
     "person_id,upn,uln,given_name,family_name,date_of_birth,gender,postcode,la_code,cohort_status,sen_status,"
     "characteristics,school_id\n"
     "A,A100000000001,,Amy,Lee,2008-05-01,F,L20 1AB,890,P,N,,S1\n"
-    "B,,1234567890,Bo,O'Neill,2007-12-01,M,L21 2CD,890,P,N,,S1\n"
+    "B,,5012345678,Bo,O'Neill,2007-12-01,M,L21 2CD,890,P,N,,S1\n"
     "C,C100000000003,,Jack,Smith,2009-03-10,M,L22 3EF,890,P,N,,S1\n"
     "D,,,Dana,Whyte,2008-01-20,F,L24 5JK,890,P,N,,\n"
     "E,,,Mohammed,Khan,2008-02-02,M,L23 4GH,890,P,N,,\n"
@@ -84,7 +126,7 @@ constexpr const char* kStarters =
     "provider_id,event,event_date,uln,upn,given_name,family_name,date_of_birth,postcode,activity_code,course\n"
     "COL2,start,2025-01-10,,,Dnaa,Whyte,2008-01-20,L24 5JK,230,A levels\n"     // D, a typo
     "COL2,start,2025-01-10,,,Jack,Brown,2008-07-07,L25 6LM,230,BTEC\n"         // Jake Brown? review
-    "COL1,leave,2025-01-31,1234567890,,Bo,O'Neill,2007-12-01,,,\n"             // B by ULN
+    "COL1,leave,2025-01-31,5012345678,,Bo,O'Neill,2007-12-01,,,\n"             // B by ULN
     "COL1,dropout,2025-01-20,,,Zed,Unknown,2008-03-03,,,\n"                    // nobody: review
     "COL3,start,2025-01-06,,,Quinn,Newman,2008-06-06,L27 8QR,410,Traineeship\n";  // nobody: new person
 
@@ -441,6 +483,10 @@ TEST_P(PartnerTest, DryRunStoresNothing) {
   EXPECT_EQ(r.reviews.size(), 2u);
   EXPECT_EQ(r.outcomes.size(), 5u);
   EXPECT_NE(at_line(r, 2).detail.find("new activity 230"), std::string::npos) << at_line(r, 2).detail;
+  EXPECT_EQ(r.data.batch_id, 0);
+  EXPECT_EQ(r.data.people_added, 1);        // would be: Quinn
+  EXPECT_EQ(r.data.activities_added, 2);    // D's 230, Quinn's 410
+  EXPECT_EQ(r.data.activities_changed, 1);  // B's 230 ended
   EXPECT_EQ(table_counts(), before);
 }
 
@@ -503,6 +549,65 @@ TEST_P(PartnerTest, AStartAndALeaveInOneFileApplyInDateOrder) {
   const Dataset ds = from_store();
   EXPECT_EQ(current(ds, at_line(r, 2).person_id, "2025-01-24"), "230@COL5");
   EXPECT_EQ(current(ds, at_line(r, 2).person_id, "2025-01-25"), "not known");
+}
+
+TEST_P(PartnerTest, TheSameFileImportedTwiceAtOnceLandsOnce) {
+  dir_.write("provider_events.csv", kStarters);
+  std::vector<std::thread> threads;
+  std::vector<std::string> errors(2);
+  for (int t = 0; t < 2; ++t) {
+    threads.emplace_back([&, t] {
+      try {
+        auto db = open_db(url_);
+        LoadReport report;
+        PartnerOptions opt;
+        opt.default_la_code = "890";
+        import_partner_feed(*db, Rules::defaults(), FeedKind::kProviderEvents, dir_ / "provider_events.csv",
+                            "officer" + std::to_string(t), report, opt);
+        if (!report.ok()) errors[t] = "validation failed";
+      } catch (const std::exception& e) {
+        errors[t] = e.what();
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  EXPECT_EQ(errors[0], "");
+  EXPECT_EQ(errors[1], "");
+  // As one import: one new person, two review items, three activity changes.
+  EXPECT_EQ(count("people"), 8);
+  EXPECT_EQ(count("activity_versions"), 10);
+  EXPECT_EQ(open_reviews(*db_).size(), 2u);
+}
+
+TEST_P(PartnerTest, TheTemplatesImportAsDocumented) {
+  Db* fresh = db_.get();  // the fixture's people are nobody in the templates
+  PartnerOptions opt;
+  opt.default_la_code = "890";
+  LoadReport r1, r2, r3;
+  const auto school = import_partner_feed(*fresh, Rules::defaults(), FeedKind::kSchoolCohort,
+                                          template_path(FeedKind::kSchoolCohort), "officer", r1, opt);
+  ASSERT_TRUE(r1.ok());
+  EXPECT_EQ(school.new_people, 2);
+  const auto provider = import_partner_feed(*fresh, Rules::defaults(), FeedKind::kProviderEvents,
+                                            template_path(FeedKind::kProviderEvents), "officer", r2, opt);
+  ASSERT_TRUE(r2.ok());
+  EXPECT_EQ(provider.matched_score, 1);  // Aisha: no UPN on the provider's row
+  EXPECT_EQ(provider.matched_exact, 1);  // Tom by UPN
+  EXPECT_EQ(provider.not_applied, 1);    // Tom's drop-out: no activity at that college was recorded
+  ASSERT_EQ(r2.warnings.size(), 1u);
+  EXPECT_NE(r2.warnings[0].reason.find("nothing ended"), std::string::npos);
+  const auto sg = import_partner_feed(*fresh, Rules::defaults(), FeedKind::kSeptemberGuarantee,
+                                      template_path(FeedKind::kSeptemberGuarantee), "officer", r3, opt);
+  ASSERT_TRUE(r3.ok());
+  EXPECT_EQ(sg.matched_exact, 2);
+  EXPECT_EQ(sg.offers_added, 2);
+  LoadReport lr;
+  const Dataset ds = load_store(*fresh, Rules::defaults(), lr);
+  ASSERT_TRUE(lr.ok());
+  const uint32_t aisha = ds.find_person(school.outcomes[0].person_id);
+  ASSERT_NE(aisha, kNoIndex);
+  EXPECT_EQ(ds.people.uln[aisha], "1234567890");  // recorded from the provider's row
+  EXPECT_EQ(current(ds, school.outcomes[0].person_id, "2025-09-30"), "230@UKPRN10001234");
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, PartnerTest, ::testing::Values("sqlite", "postgresql"),

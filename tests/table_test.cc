@@ -170,7 +170,8 @@ TEST(TableTest, StatutorySheets) {
                                              "By ethnicity", "By characteristic", "By vulnerable group", "By school",
                                              "SEND 18-24"}));
   check_shape(tables);
-  for (const auto& t : tables) EXPECT_EQ(t.data_date, t.sheet_name == "Days NEET" ? "2025-01-01 to 2025-01-31" : "2025-01-31");
+  for (const auto& t : tables)
+    EXPECT_EQ(t.data_date, t.sheet_name == "Days NEET" ? "2025-01-01 to 2025-01-31" : "2025-01-31") << t.sheet_name;
   EXPECT_NE(tables[0].title.find("2025-01"), std::string::npos) << tables[0].title;
 }
 

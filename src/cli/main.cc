@@ -19,12 +19,14 @@
 #include "domain/rules.h"
 #include "engine/status.h"
 #include "generate/generate.h"
+#include "export/xlsx.h"
 #include "io/folder.h"
 #include "nccis/export.h"
 #include "nccis/la_codes.h"
 #include "nccis/rules.h"
 #include "report/participation.h"
 #include "report/render.h"
+#include "report/table.h"
 #include "store/db.h"
 #include "store/store.h"
 
@@ -43,12 +45,16 @@ struct Common {
   bool timings = false;
 };
 
-void add_common(CLI::App* cmd, Common& c) {
+void add_common(CLI::App* cmd, Common& c, bool xlsx = false) {
   auto* data = cmd->add_option("--data", c.data, "canonical data folder (formats.md)");
   auto* db = cmd->add_option("--db", c.db, "store: sqlite:PATH or postgresql://...");
   data->excludes(db);
   cmd->add_option("--la", c.la, "3-digit code of the reporting LA; without it everyone counts as resident");
-  cmd->add_option("--format", c.format, "table, json or csv")->check(CLI::IsMember({"table", "json", "csv"}));
+  if (xlsx)
+    cmd->add_option("--format", c.format, "table, json, csv or xlsx (xlsx needs --out)")
+        ->check(CLI::IsMember({"table", "json", "csv", "xlsx"}));
+  else
+    cmd->add_option("--format", c.format, "table, json or csv")->check(CLI::IsMember({"table", "json", "csv"}));
   cmd->add_option("--rules", c.rules_path, "rules file (default: built-in, or $PATHWAYS_RULES)");
   cmd->add_flag("--timings", c.timings, "print load and query times and peak memory to stderr");
 }
@@ -104,7 +110,7 @@ void print_issues(const LoadReport& report) {
 
 // Loads and validates a folder or the store; on any error prints every issue and throws
 // BadInput.
-Dataset load_or_fail(const Common& c, const Rules& rules, bool with_indicators = false) {
+Dataset load_or_fail(const Common& c, const Rules& rules, bool with_indicators = false, bool with_names = false) {
   if (c.data.empty() == c.db.empty()) throw BadInput("give either --data DIR or --db URL");
   LoadReport report;
   Dataset ds;
@@ -114,6 +120,7 @@ Dataset load_or_fail(const Common& c, const Rules& rules, bool with_indicators =
   } else {
     LoadOptions options;
     options.indicators = with_indicators;
+    options.names = with_names;
     ds = load_folder(c.data, rules, report, options);
   }
   if (!report.ok()) {
@@ -187,11 +194,14 @@ int main(int argc, char** argv) {
   int year = 0;
   auto* cmd_stat = cmd_report->add_subcommand("statutory", "end-of-month snapshot with breakdowns");
   cmd_stat->add_option("--month", month, "YYYY-MM")->required();
-  add_common(cmd_stat, stat_c);
+  std::string report_out;
+  add_common(cmd_stat, stat_c, true);
+  cmd_stat->add_option("--out", report_out, "file to write instead of standard output (required for xlsx)");
   auto* cmd_annual = cmd_report->add_subcommand("annual", "Dec-Feb average and March participation");
   cmd_annual->add_option("--year", year, "start year of the academic year, e.g. 2024 for 2024-25")
       ->required()->check(CLI::Range(1950, 2190));
-  add_common(cmd_annual, annual_c);
+  add_common(cmd_annual, annual_c, true);
+  cmd_annual->add_option("--out", report_out, "file to write instead of standard output (required for xlsx)");
 
   // import
   std::string import_dir, import_db, import_rules, import_user;
@@ -257,19 +267,34 @@ int main(int argc, char** argv) {
         month_end_date = parse_month_end(month);
         if (!month_end_date) throw BadInput(fmt::format("--month: '{}' is not a month in the form YYYY-MM", month));
       }
+      const bool xlsx = c.format == "xlsx";
+      if (xlsx && report_out.empty()) throw BadInput("--format xlsx needs --out FILE");
       const auto t0 = std::chrono::steady_clock::now();
       const Dataset ds = load_or_fail(c, rules);
       const double load_ms = ms_since(t0);
       const auto t1 = std::chrono::steady_clock::now();
       std::string out;
+      std::vector<Table> tables;
       if (*cmd_stat) {
         const Ymd m = to_ymd(*month_end_date);
-        out = render(statutory_report(ds, rules, m.year, m.month, scope), parse_format(c.format));
+        const StatutoryReport r = statutory_report(ds, rules, m.year, m.month, scope);
+        if (xlsx) tables = to_tables(r);
+        else out = render(r, parse_format(c.format));
       } else {
-        out = render(annual_report(ds, rules, year, scope), parse_format(c.format));
+        const AnnualReport r = annual_report(ds, rules, year, scope);
+        if (xlsx) tables = to_tables(r);
+        else out = render(r, parse_format(c.format));
       }
       const double query_ms = ms_since(t1);
-      std::fwrite(out.data(), 1, out.size(), stdout);
+      if (xlsx) {
+        write_xlsx(report_out, tables);
+        std::cerr << fmt::format("wrote {}\n", report_out);
+      } else if (!report_out.empty()) {
+        write_file_atomically(report_out, out);
+        std::cerr << fmt::format("wrote {}\n", report_out);
+      } else {
+        std::fwrite(out.data(), 1, out.size(), stdout);
+      }
       if (c.timings)
         std::cerr << fmt::format("timings: {{\"load_ms\": {:.1f}, \"query_ms\": {:.1f}, \"peak_rss_mb\": {:.1f}}}\n",
                                  load_ms, query_ms, peak_rss_mb());

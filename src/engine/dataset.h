@@ -75,10 +75,14 @@ class TextIndex {
 class Dictionary {
  public:
   uint32_t intern(std::string_view s) {
-    const uint32_t i = index_.find(values_, s);
-    if (i != kNoIndex) return i;
-    values_.push(s);
-    return index_.insert(values_, static_cast<uint32_t>(values_.size() - 1));
+    if (last_ != kNoIndex && values_[last_] == s) return last_;  // runs of one value are common
+    uint32_t i = index_.find(values_, s);
+    if (i == kNoIndex) {
+      values_.push(s);
+      i = index_.insert(values_, static_cast<uint32_t>(values_.size() - 1));
+    }
+    last_ = i;
+    return i;
   }
   uint32_t find(std::string_view s) const { return index_.find(values_, s); }
   std::string_view operator[](uint32_t i) const { return values_[i]; }
@@ -87,6 +91,7 @@ class Dictionary {
  private:
   TextColumn values_;
   TextIndex index_;
+  uint32_t last_ = kNoIndex;
 };
 
 enum class Gender : uint8_t { kUnknown = 0, kFemale, kMale, kOther };

@@ -183,7 +183,8 @@ void write_xlsx(const std::string& path, const std::vector<Table>& sheets) {
     const auto ncols = static_cast<lxw_col_t>(t.columns.size());
     // Column widths: the widest of header and cells, in characters, bounded.
     std::vector<size_t> widest(ncols, 0);
-    for (lxw_col_t c = 0; c < ncols; ++c) widest[c] = utf16_units(repair_utf8(t.columns[c].header)) + 2;  // filter button
+    for (lxw_col_t c = 0; c < ncols; ++c)
+      widest[c] = utf16_units(repair_utf8(t.columns[c].header)) + 2;  // room for the filter button
     for (const auto& row : t.rows)
       for (lxw_col_t c = 0; c < ncols && c < row.size(); ++c)
         widest[c] = std::max(widest[c], display_width(row[c], t.columns[c].kind));

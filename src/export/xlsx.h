@@ -30,7 +30,9 @@ namespace pathways {
 // `path + ".tmp"` and renamed over `path` only when complete, so a failed export leaves
 // `path` as it was (absent, or the previous file) and removes the temporary file.
 // Throws std::runtime_error naming the path and libxlsxwriter's (and the system's) error
-// on failure, e.g. a directory that does not exist or cannot be written.
+// on failure, e.g. a directory that does not exist or cannot be written (libxlsxwriter also
+// prints its own "[ERROR] ..." line to stderr then). Sheet names are made safe and unique
+// ("Summary", "summary (2)"); an empty `sheets` gives a workbook with one empty "Sheet1".
 void write_xlsx(const std::string& path, const std::vector<Table>& sheets);
 
 // The text written for a string cell (see above); exposed for tests.

@@ -215,7 +215,7 @@ void report_repeats(const std::string& file, const char* column, const std::stri
                   fmt::format("{} (first on line {})", what, line_of[earlier])});
 }
 
-void read_people(RecordSource& csv, const Rules& rules, Dataset& ds, LoadReport& report) {
+void read_people(RecordSource& csv, const Rules& rules, Dataset& ds, LoadReport& report, bool keep_names) {
   Header h(csv, {"person_id", "given_name", "family_name", "date_of_birth", "la_code"},
            {"upn", "uln", "gender", "ethnicity", "postcode", "cohort_status", "sen_status", "characteristics",
             "level_of_need", "school_id"},
@@ -326,9 +326,9 @@ void read_people(RecordSource& csv, const Rules& rules, Dataset& ds, LoadReport&
     P.upn.push(upn);
     P.uln.push(uln);
     line_of.push_back(static_cast<uint32_t>(csv.line()));
-    P.given_name.push(given);
-    P.family_name.push(family);
-    P.postcode.push(pc);
+    P.given_name.push(keep_names ? given : std::string_view{});
+    P.family_name.push(keep_names ? family : std::string_view{});
+    P.postcode.push(keep_names ? pc : std::string_view{});
     P.date_of_birth.push_back(dob);
     P.gender.push_back(gender);
     P.ethnicity.push_back(eth.empty() ? kNoIndex : ds.ethnicities.intern(eth));
@@ -572,10 +572,10 @@ void read_indicators(RecordSource& csv, Dataset& ds, LoadReport& report) {
 }  // namespace
 
 Dataset load_records(RecordSource& people, RecordSource& activities, RecordSource* indicators, const Rules& rules,
-                     LoadReport& report) {
+                     LoadReport& report, const LoadOptions& options) {
   Dataset ds;
   try {
-    read_people(people, rules, ds, report);
+    read_people(people, rules, ds, report, options.names);
     if (!report.ok()) return Dataset{};
     read_activities(activities, rules, ds, report);
     if (!report.ok()) return Dataset{};
@@ -599,7 +599,7 @@ Dataset load_folder(const std::string& dir, const Rules& rules, LoadReport& repo
     std::optional<CsvReader> indicators;
     if (options.indicators && file_exists(dir + "/indicators.csv"))
       indicators.emplace(dir + "/indicators.csv", "indicators.csv");
-    return load_records(people, activities, indicators ? &*indicators : nullptr, rules, report);
+    return load_records(people, activities, indicators ? &*indicators : nullptr, rules, report, options);
   } catch (const CsvError& e) {
     report.error({e.file(), e.line(), "", "", e.reason()});
     return Dataset{};

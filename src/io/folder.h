@@ -38,6 +38,9 @@ struct LoadReport {
 
 struct LoadOptions {
   bool indicators = true;  // read indicators.csv when present
+  // Keep names and postcodes. Aggregate reports do not need them: they are still
+  // validated but not held in memory (less personal data in memory, a faster load).
+  bool names = true;
 };
 
 // Reads DIR/people.csv, DIR/activities.csv and (when present) DIR/indicators.csv.
@@ -48,7 +51,7 @@ Dataset load_folder(const std::string& dir, const Rules& rules, LoadReport& repo
 // The same from any record sources (e.g. rows read back from the store). `indicators`
 // may be null.
 Dataset load_records(RecordSource& people, RecordSource& activities, RecordSource* indicators, const Rules& rules,
-                     LoadReport& report);
+                     LoadReport& report, const LoadOptions& options = {});
 
 // Printable, bounded copy of a cell for messages: control bytes and invalid UTF-8 are
 // escaped and the text is cut at 60 characters.

@@ -244,14 +244,21 @@ class Compiler {
     return out;
   }
 
-  bool delta_empty() const {
+  // What import_dataset() would report for the delta (for a dry run).
+  ImportSummary predicted() const {
+    ImportSummary sum;
     for (const auto& id : order_) {
       const PersonWork& w = work_.at(id);
-      if (w.is_new || w.fields != w.original) return false;
-      for (const auto& a : w.acts)
-        if (a.dirty) return false;
+      if (w.is_new) ++sum.people_added;
+      else if (w.fields != w.original) ++sum.people_changed;
+      const size_t stored = w.stored == kNoIndex ? 0 : ds_.activity_begin[w.stored + 1] - ds_.activity_begin[w.stored];
+      for (size_t k = 0; k < w.acts.size(); ++k) {
+        if (!w.acts[k].dirty) continue;
+        if (k < stored) ++sum.activities_changed;
+        else ++sum.activities_added;
+      }
     }
-    return true;
+    return sum;
   }
 
   std::vector<DestinationRow> destinations;
@@ -655,6 +662,31 @@ constexpr const char* kReviewColumns =
     "review_id, feed, source, line, reason, incoming, candidates, status, created_by, created_at, "
     "resolution_person_id, resolved_by, resolved_at, resolution_note";
 
+// Everything an import reads before it writes comes from one snapshot: load_store() runs
+// several queries, and outside a transaction a commit landing between them would be
+// half-seen (activities of a person the people query did not return).
+class ReadSnapshot {
+ public:
+  explicit ReadSnapshot(Db& db) : db_(db) {
+    db.exec(db.dialect() == "postgresql" ? "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY" : "BEGIN");
+  }
+  ~ReadSnapshot() {
+    try {
+      end();
+    } catch (...) {  // already failing; the connection's next statement reports it
+    }
+  }
+  void end() {
+    if (!open_) return;
+    open_ = false;
+    db_.rollback();
+  }
+
+ private:
+  Db& db_;
+  bool open_ = true;
+};
+
 Dataset load_store_or_throw(Db& db, const Rules& rules) {
   LoadReport store_report;
   Dataset ds = load_store(db, rules, store_report);
@@ -716,6 +748,7 @@ PartnerImportResult import_partner_records(Db& db, const Rules& rules, FeedKind 
   res.rows = static_cast<int64_t>(rows.size());
 
   migrate(db);
+  ReadSnapshot snapshot(db);
   const Dataset ds = load_store_or_throw(db, rules);
   const Matcher matcher(ds, options.thresholds);
 
@@ -732,6 +765,7 @@ PartnerImportResult import_partner_records(Db& db, const Rules& rules, FeedKind 
   }
   const auto stored_dest = stored_hashes(db, false);
   const auto stored_offer = stored_hashes(db, true);
+  snapshot.end();
 
   // Processing order: file order; provider events by date (starts before leavers on a day),
   // so a start and a leave of the same person in one file apply in the right order.
@@ -927,6 +961,7 @@ PartnerImportResult import_partner_records(Db& db, const Rules& rules, FeedKind 
   if (options.dry_run) {
     res.outcomes = std::move(outcomes);
     for (auto& [i, it] : new_items) res.reviews.push_back(std::move(it));
+    res.data = comp.predicted();
     res.destinations_added = comp.destinations_added;
     res.destinations_changed = comp.destinations_changed;
     res.offers_added = comp.offers_added;
@@ -1034,10 +1069,12 @@ ResolveResult resolve_review(Db& db, const Rules& rules, int64_t review_id, std:
   }
   const FeedRow& r = rows[0];
 
+  ReadSnapshot snapshot(db);
   const Dataset ds = load_store_or_throw(db, rules);
   const Matcher matcher(ds);
   const auto stored_dest = stored_hashes(db, false);
   const auto stored_offer = stored_hashes(db, true);
+  snapshot.end();
   Compiler comp(ds, rules, matcher, stored_dest, stored_offer);
   ResolveResult res;
   PersonWork* w;
@@ -1267,6 +1304,50 @@ json duplicates_json(const Dataset& ds, const std::vector<DuplicatePair>& pairs)
   return a;
 }
 
+namespace {
+
+std::string incoming_value(const ReviewItem& it, std::string_view column) {
+  for (const auto& [k, v] : it.incoming)
+    if (k == column) return v;
+  return {};
+}
+
+std::string review_lines(const ReviewItem& it, std::string_view indent) {
+  std::string s = fmt::format("{}review {}: {} line {}: {} {}, born {}{}{}: {}\n", indent,
+                              it.review_id ? std::to_string(it.review_id) : "-", it.source, it.line,
+                              incoming_value(it, "given_name"), incoming_value(it, "family_name"),
+                              incoming_value(it, "date_of_birth"),
+                              incoming_value(it, "upn").empty() ? "" : ", UPN " + incoming_value(it, "upn"),
+                              incoming_value(it, "uln").empty() ? "" : ", ULN " + incoming_value(it, "uln"), it.reason);
+  for (const auto& c : it.candidates)
+    s += fmt::format("{}    candidate {} (score {:.3f}): {} {}, born {}, {}{}{} [{}]\n", indent, c.person_id, c.score,
+                     c.given_name, c.family_name, c.date_of_birth, c.postcode.empty() ? "no postcode" : c.postcode,
+                     c.upn.empty() ? "" : ", UPN " + c.upn, c.uln.empty() ? "" : ", ULN " + c.uln, c.basis);
+  if (it.candidates.empty()) s += fmt::format("{}    no candidates\n", indent);
+  return s;
+}
+
+}  // namespace
+
+std::string reviews_text(const std::vector<ReviewItem>& items) {
+  if (items.empty()) return "the review queue is empty\n";
+  std::string s;
+  for (const auto& it : items) s += review_lines(it, "");
+  return s;
+}
+
+std::string duplicates_text(const Dataset& ds, const std::vector<DuplicatePair>& pairs) {
+  if (pairs.empty()) return "no likely duplicates\n";
+  const People& P = ds.people;
+  std::string s;
+  for (const auto& d : pairs)
+    s += fmt::format("{:.3f}  {} {} {} ({})  ~  {} {} {} ({}), born {}: {}\n", d.score, P.id[d.a], P.given_name[d.a],
+                     P.family_name[d.a], P.postcode[d.a].empty() ? "no postcode" : P.postcode[d.a], P.id[d.b],
+                     P.given_name[d.b], P.family_name[d.b], P.postcode[d.b].empty() ? "no postcode" : P.postcode[d.b],
+                     format_date(P.date_of_birth[d.a]), d.basis);
+  return s;
+}
+
 std::string summary_text(const PartnerImportResult& r) {
   std::string s = fmt::format("{} ({}): {} rows{}\n", r.source, feed_name(r.feed), r.rows,
                               r.dry_run ? " (dry run: nothing stored)" : "");
@@ -1281,28 +1362,7 @@ std::string summary_text(const PartnerImportResult& r) {
                    "added, {} changed; offers {} added, {} changed\n",
                    r.data.people_added, r.data.people_changed, r.data.activities_added, r.data.activities_changed,
                    r.destinations_added, r.destinations_changed, r.offers_added, r.offers_changed);
-  for (const auto& it : r.reviews) {
-    s += fmt::format("  review {}: line {}: {} {} {}: {}\n", it.review_id ? std::to_string(it.review_id) : "-",
-                     it.line, [&] {
-                       for (const auto& [k, v] : it.incoming)
-                         if (k == "given_name") return v;
-                       return std::string();
-                     }(),
-                     [&] {
-                       for (const auto& [k, v] : it.incoming)
-                         if (k == "family_name") return v;
-                       return std::string();
-                     }(),
-                     [&] {
-                       for (const auto& [k, v] : it.incoming)
-                         if (k == "date_of_birth") return v;
-                       return std::string();
-                     }(),
-                     it.reason);
-    for (const auto& c : it.candidates)
-      s += fmt::format("      candidate {} {:.3f}: {} {} {} {} ({})\n", c.person_id, c.score, c.given_name,
-                       c.family_name, c.date_of_birth, c.postcode, c.basis);
-  }
+  for (const auto& it : r.reviews) s += review_lines(it, "  ");
   return s;
 }
 

@@ -165,5 +165,7 @@ nlohmann::ordered_json to_json(const PartnerImportResult& r);
 nlohmann::ordered_json to_json(const std::vector<ReviewItem>& items);
 nlohmann::ordered_json duplicates_json(const Dataset& ds, const std::vector<DuplicatePair>& pairs);
 std::string summary_text(const PartnerImportResult& r);
+std::string reviews_text(const std::vector<ReviewItem>& items);
+std::string duplicates_text(const Dataset& ds, const std::vector<DuplicatePair>& pairs);
 
 }  // namespace pathways

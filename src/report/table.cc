@@ -1,6 +1,7 @@
 #include "report/table.h"
 
 #include <algorithm>
+#include <cctype>
 
 #include <fmt/format.h>
 
@@ -141,7 +142,8 @@ std::vector<Table> to_tables(const StatutoryReport& r) {
       .add("people", "People", ColumnKind::kCount)
       .add("days_neet", "Days NEET", ColumnKind::kCount)
       .add("days_neet_per_person", "Days NEET per person", ColumnKind::kDecimal);
-  days.rows.push_back({std::string("Cohort at month end"), s.total.cohort, r.days_neet, ratio(r.days_neet, s.total.cohort)});
+  days.rows.push_back(
+      {std::string("Cohort at month end"), s.total.cohort, r.days_neet, ratio(r.days_neet, s.total.cohort)});
   days.rows.push_back({std::string("People NEET at any time in month"), r.people_neet_in_month, r.days_neet,
                        ratio(r.days_neet, r.people_neet_in_month)});
   out.push_back(std::move(days));
