@@ -28,6 +28,7 @@
 #include "report/render.h"
 #include "report/table.h"
 #include "store/db.h"
+#include "partner/partner.h"
 #include "store/store.h"
 
 namespace {
@@ -116,7 +117,10 @@ Dataset load_or_fail(const Common& c, const Rules& rules, bool with_indicators =
   Dataset ds;
   if (!c.db.empty()) {
     auto db = open_db(c.db);
-    ds = load_store(*db, rules, report);
+    LoadOptions options;
+    options.indicators = with_indicators;
+    options.names = with_names;
+    ds = load_store(*db, rules, report, options);
   } else {
     LoadOptions options;
     options.indicators = with_indicators;
@@ -249,6 +253,51 @@ int main(int argc, char** argv) {
   cmd_status->add_option("--person", person_id, "person_id")->required();
   cmd_status->add_option("--date", on_date, "YYYY-MM-DD")->required();
   add_common(cmd_status, status_c);
+
+
+  // partner: feeds from schools and providers, the review queue, the duplicates report
+  // (docs/partner-feeds.md).
+  auto* cmd_partner = app.add_subcommand("partner", "partner feeds: cohort checks, starters/leavers, September Guarantee");
+  cmd_partner->require_subcommand(1);
+  std::string p_file, p_feed, p_db, p_la, p_user, p_rules, p_format = "table", p_person, p_note, p_data;
+  bool p_dry_run = false, p_new_person = false;
+  int64_t p_id = 0;
+  double p_threshold = 0.85;
+  auto formats = CLI::IsMember({"table", "json", "csv"});
+  auto* cmd_pimport = cmd_partner->add_subcommand("import", "validate, match and apply a partner feed (all or nothing)");
+  cmd_pimport->add_option("file", p_file, "the feed (CSV, docs/templates/)")->required();
+  cmd_pimport->add_option("--feed", p_feed, "school_cohort, provider_events or september_guarantee")
+      ->required()
+      ->check(CLI::IsMember({"school_cohort", "provider_events", "september_guarantee"}));
+  cmd_pimport->add_option("--db", p_db, "sqlite:PATH or postgresql://...")->required();
+  cmd_pimport->add_option("--la", p_la, "3-digit LA code given to new people when a row has no la_code");
+  cmd_pimport->add_option("--user", p_user, "who is importing (default: $USER)");
+  cmd_pimport->add_flag("--dry-run", p_dry_run, "match and report, store nothing");
+  cmd_pimport->add_option("--format", p_format, "table (summary), json or csv (one line per row)")->check(formats);
+  cmd_pimport->add_option("--rules", p_rules, "rules file (default: built-in, or $PATHWAYS_RULES)");
+  auto* cmd_previews = cmd_partner->add_subcommand("reviews", "list the open review items with their candidates");
+  cmd_previews->add_option("--db", p_db, "sqlite:PATH or postgresql://...")->required();
+  cmd_previews->add_option("--format", p_format, "table, json or csv")->check(formats);
+  auto* cmd_presolve = cmd_partner->add_subcommand("resolve", "apply a review item to a person, or to a new person");
+  cmd_presolve->add_option("id", p_id, "review id")->required();
+  cmd_presolve->add_option("--db", p_db, "sqlite:PATH or postgresql://...")->required();
+  auto* o_person = cmd_presolve->add_option("--person", p_person, "the person_id the row is about");
+  auto* o_new = cmd_presolve->add_flag("--new-person", p_new_person, "the row is about someone not in the store");
+  o_person->excludes(o_new);
+  cmd_presolve->add_option("--user", p_user, "who decides (default: $USER)");
+  cmd_presolve->add_option("--rules", p_rules, "rules file (default: built-in, or $PATHWAYS_RULES)");
+  auto* cmd_pdismiss = cmd_partner->add_subcommand("dismiss", "close a review item without applying it");
+  cmd_pdismiss->add_option("id", p_id, "review id")->required();
+  cmd_pdismiss->add_option("--db", p_db, "sqlite:PATH or postgresql://...")->required();
+  cmd_pdismiss->add_option("--note", p_note, "why");
+  cmd_pdismiss->add_option("--user", p_user, "who decides (default: $USER)");
+  auto* cmd_pdups = cmd_partner->add_subcommand("duplicates", "pairs of stored people who are likely the same");
+  auto* o_pdata = cmd_pdups->add_option("--data", p_data, "canonical data folder");
+  auto* o_pdb = cmd_pdups->add_option("--db", p_db, "sqlite:PATH or postgresql://...");
+  o_pdata->excludes(o_pdb);
+  cmd_pdups->add_option("--threshold", p_threshold, "lowest score listed (0-1, default 0.85)")->check(CLI::Range(0.0, 1.0));
+  cmd_pdups->add_option("--format", p_format, "table, json or csv")->check(formats);
+  cmd_pdups->add_option("--rules", p_rules, "rules file (default: built-in, or $PATHWAYS_RULES)");
 
   CLI11_PARSE(app, argc, argv);
 
@@ -387,6 +436,82 @@ int main(int argc, char** argv) {
         std::cerr << fmt::format("wrote {}: {} young people ({} leavers), {} warning(s)\n", a.out, r.records,
                                  r.leavers, r.warnings);
         return 0;
+      } catch (const std::invalid_argument& e) {
+        throw BadInput(e.what());
+      }
+    }
+    if (*cmd_partner) {
+      Common c;
+      c.rules_path = p_rules;
+      c.data = p_data;
+      c.db = p_db;
+      if (p_user.empty()) {
+        const char* u = std::getenv("USER");
+        p_user = u ? u : "unknown";
+      }
+      auto emit = [](const std::string& out) { std::fwrite(out.data(), 1, out.size(), stdout); };
+      try {
+        if (*cmd_pimport) {
+          const Rules rules = load_rules(c);
+          if (!p_la.empty() && (p_la.size() != 3 || p_la.find_first_not_of("0123456789") != std::string::npos))
+            throw BadInput(fmt::format("--la: '{}' is not a 3-digit LA code", p_la));
+          PartnerOptions options;
+          options.default_la_code = p_la;
+          options.dry_run = p_dry_run;
+          auto db = open_db(p_db);
+          LoadReport report;
+          const PartnerImportResult r =
+              import_partner_feed(*db, rules, *parse_feed_kind(p_feed), p_file, p_user, report, options);
+          const size_t dot = p_file.rfind('.');
+          const std::string error_file =
+              (dot != std::string::npos && p_file.find('/', dot) == std::string::npos ? p_file.substr(0, dot) : p_file) +
+              "-errors.csv";
+          if (!report.ok()) {
+            print_issues(report);
+            if (write_issue_csv(error_file, report)) std::cerr << fmt::format("error report written to {}\n", error_file);
+            throw BadInput(fmt::format("{}: {} error(s); nothing was imported", p_file, report.error_count));
+          }
+          std::remove(error_file.c_str());
+          for (const auto& w : report.warnings) std::cerr << "warning: " << format_issue(w) << "\n";
+          if (p_format == "json") emit(to_json(r).dump(2) + "\n");
+          else if (p_format == "csv") emit(outcomes_csv(r));
+          else emit(summary_text(r));
+          return 0;
+        }
+        if (*cmd_previews) {
+          auto db = open_db(p_db);
+          const auto items = open_reviews(*db);
+          if (p_format == "json") emit(to_json(items).dump(2) + "\n");
+          else if (p_format == "csv") emit(reviews_csv(items));
+          else emit(reviews_text(items));
+          return 0;
+        }
+        if (*cmd_presolve) {
+          if (p_person.empty() == !p_new_person) throw BadInput("give either --person PERSON_ID or --new-person");
+          const Rules rules = load_rules(c);
+          auto db = open_db(p_db);
+          const ResolveResult r = resolve_review(
+              *db, rules, p_id, p_new_person ? std::nullopt : std::optional<std::string>(p_person), p_user);
+          std::cout << fmt::format("review {}: applied to {}{}: {}\n", p_id, r.person_id,
+                                   r.new_person ? " (new person)" : "", r.detail);
+          for (const auto& n : r.notes) std::cout << "  note: " << n << "\n";
+          return 0;
+        }
+        if (*cmd_pdismiss) {
+          auto db = open_db(p_db);
+          dismiss_review(*db, p_id, p_user, p_note);
+          std::cout << fmt::format("review {}: dismissed\n", p_id);
+          return 0;
+        }
+        if (*cmd_pdups) {
+          const Rules rules = load_rules(c);
+          const Dataset ds = load_or_fail(c, rules);
+          const auto pairs = find_duplicates(ds, p_threshold);
+          if (p_format == "json") emit(duplicates_json(ds, pairs).dump(2) + "\n");
+          else if (p_format == "csv") emit(duplicates_csv(ds, pairs));
+          else emit(duplicates_text(ds, pairs));
+          return 0;
+        }
       } catch (const std::invalid_argument& e) {
         throw BadInput(e.what());
       }

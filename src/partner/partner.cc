@@ -689,7 +689,7 @@ class ReadSnapshot {
 
 Dataset load_store_or_throw(Db& db, const Rules& rules) {
   LoadReport store_report;
-  Dataset ds = load_store(db, rules, store_report);
+  Dataset ds = load_store(db, rules, store_report, {}, /*own_snapshot=*/false);
   if (!store_report.ok()) {
     std::string all;
     for (const auto& e : store_report.errors) all += "\n" + format_issue(e);

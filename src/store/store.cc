@@ -368,7 +368,7 @@ ImportSummary import_dataset(Db& db, const Dataset& ds, const Rules& rules, cons
   return sum;
 }
 
-Dataset load_store(Db& db, const Rules& rules, LoadReport& report) {
+Dataset load_store(Db& db, const Rules& rules, LoadReport& report, const LoadOptions& options, bool own_snapshot) {
   migrate(db);
   std::string people_sql = "SELECT p.person_id";
   for (const auto& c : person_columns()) people_sql += ", v." + c;
@@ -388,7 +388,18 @@ Dataset load_store(Db& db, const Rules& rules, LoadReport& report) {
   DbRowsSource people("store people", db, people_sql);
   DbRowsSource activities("store activities", db, act_sql);
   DbRowsSource indicators("store indicators", db, ind_sql);
-  return load_records(people, activities, &indicators, rules, report);
+  // The queries run one after another; inside one read transaction they all see the same
+  // committed state, even while an import commits in between.
+  if (own_snapshot) db.exec(db.dialect() == "postgresql" ? "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY" : "BEGIN");
+  Dataset ds;
+  try {
+    ds = load_records(people, activities, options.indicators ? &indicators : nullptr, rules, report, options);
+  } catch (...) {
+    if (own_snapshot) db.rollback();
+    throw;
+  }
+  if (own_snapshot) db.rollback();
+  return ds;
 }
 
 }  // namespace pathways

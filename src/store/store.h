@@ -46,8 +46,11 @@ ImportSummary import_dataset(Db& db, const Dataset& ds, const Rules& rules, cons
 
 // Reads the current version of everything in the store into a Dataset, through the same
 // validation as files. Order is the order rows were first stored, so reports from the
-// store equal reports from the folder that was imported.
-Dataset load_store(Db& db, const Rules& rules, LoadReport& report);
+// store equal reports from the folder that was imported. All reads come from one
+// snapshot (a read transaction of its own, unless `own_snapshot` is false because the
+// caller already holds one).
+Dataset load_store(Db& db, const Rules& rules, LoadReport& report, const LoadOptions& options = {},
+                   bool own_snapshot = true);
 
 // The canonical text of each column of a stored row (formats.md column names and value
 // spellings), used for storage, comparison and export.
