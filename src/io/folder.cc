@@ -58,6 +58,22 @@ bool valid_utf8(std::string_view s) {
   return true;
 }
 
+std::string text_cell_problem(std::string_view v, bool required, size_t max_len) {
+  if (v.empty()) return required ? "a value is required" : "";
+  if (v.size() > max_len) return fmt::format("longer than {} characters", max_len);
+  if (!valid_utf8(v)) return "not valid UTF-8";
+  return "";
+}
+
+std::string date_cell_problem(std::string_view v, bool required, Date& out) {
+  out = kNoDate;
+  if (v.empty()) return required ? "a date is required" : "";
+  const auto d = parse_date(v);
+  if (!d) return "not a real date in the form YYYY-MM-DD";
+  out = *d;
+  return "";
+}
+
 std::string printable(std::string_view v) {
   std::string out;
   const bool utf8 = valid_utf8(v);
@@ -170,27 +186,15 @@ struct Row {
   }
   // Text cell: valid UTF-8, bounded length, required when asked.
   std::string_view text(int pos, std::string_view column, bool required, size_t max_len = 200) {
-    std::string_view v = get(pos);
-    if (v.empty()) {
-      if (required) error(column, v, "a value is required");
-      return v;
-    }
-    if (v.size() > max_len) error(column, v, fmt::format("longer than {} characters", max_len));
-    else if (!valid_utf8(v)) error(column, v, "not valid UTF-8");
+    const std::string_view v = get(pos);
+    if (std::string why = text_cell_problem(v, required, max_len); !why.empty()) error(column, v, std::move(why));
     return v;
   }
   Date date(int pos, std::string_view column, bool required) {
-    std::string_view v = get(pos);
-    if (v.empty()) {
-      if (required) error(column, v, "a date is required");
-      return kNoDate;
-    }
-    auto d = parse_date(v);
-    if (!d) {
-      error(column, v, "not a real date in the form YYYY-MM-DD");
-      return kNoDate;
-    }
-    return *d;
+    const std::string_view v = get(pos);
+    Date d = kNoDate;
+    if (std::string why = date_cell_problem(v, required, d); !why.empty()) error(column, v, std::move(why));
+    return d;
   }
 };
 

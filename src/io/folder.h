@@ -53,6 +53,12 @@ Dataset load_folder(const std::string& dir, const Rules& rules, LoadReport& repo
 Dataset load_records(RecordSource& people, RecordSource& activities, RecordSource* indicators, const Rules& rules,
                      LoadReport& report, const LoadOptions& options = {});
 
+// Cell checks shared by every reader of canonical or partner files. Each returns "" when
+// the cell is acceptable, otherwise the reason to report.
+std::string text_cell_problem(std::string_view value, bool required, size_t max_len);
+// On success stores the date (kNoDate for an empty optional cell) in `out`.
+std::string date_cell_problem(std::string_view value, bool required, Date& out);
+
 // Printable, bounded copy of a cell for messages: control bytes and invalid UTF-8 are
 // escaped and the text is cut at 60 characters.
 std::string printable(std::string_view value);

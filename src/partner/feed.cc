@@ -101,26 +101,17 @@ struct Cells {
   }
   std::string text(std::string_view column, bool required, size_t max_len) {
     const std::string_view v = get(column);
-    if (v.empty()) {
-      if (required) error(column, v, "a value is required");
+    if (std::string why = text_cell_problem(v, required, max_len); !why.empty()) {
+      error(column, v, std::move(why));
       return {};
     }
-    if (v.size() > max_len) error(column, v, fmt::format("longer than {} characters", max_len));
-    else if (!valid_utf8(v)) error(column, v, "not valid UTF-8");
     return std::string(v);
   }
   Date date(std::string_view column, bool required) {
     const std::string_view v = get(column);
-    if (v.empty()) {
-      if (required) error(column, v, "a date is required");
-      return kNoDate;
-    }
-    auto d = parse_date(v);
-    if (!d) {
-      error(column, v, "not a real date in the form YYYY-MM-DD");
-      return kNoDate;
-    }
-    return *d;
+    Date d = kNoDate;
+    if (std::string why = date_cell_problem(v, required, d); !why.empty()) error(column, v, std::move(why));
+    return d;
   }
   // A known activity code of one of `categories`; 0 when empty (or bad, reported).
   int code(std::string_view column, bool required, const Rules& rules, std::initializer_list<Category> categories,
