@@ -1,10 +1,7 @@
 // The `pathways` command line as a user runs it: exit statuses, messages and output
 // formats (formats.md "Command line").
-#include <sys/wait.h>
 
-#include <cstdio>
 #include <fstream>
-#include <iterator>
 #include <string>
 
 #include <gtest/gtest.h>
@@ -17,22 +14,10 @@ namespace {
 
 using testing::TempDir;
 
-struct Outcome {
-  int status;
-  std::string out;  // stdout and stderr together
-};
+// stdout and stderr together, and the exit status.
+using Outcome = testing::ShellResult;
 
-Outcome run(const std::string& args) {
-  const std::string cmd = std::string(PATHWAYS_BINARY) + " " + args + " 2>&1";
-  FILE* p = ::popen(cmd.c_str(), "r");
-  Outcome r{-1, ""};
-  char buf[4096];
-  size_t n;
-  while ((n = std::fread(buf, 1, sizeof buf, p)) > 0) r.out.append(buf, n);
-  const int st = ::pclose(p);
-  r.status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-  return r;
-}
+Outcome run(const std::string& args) { return testing::shell(std::string(PATHWAYS_BINARY) + " " + args + " 2>&1"); }
 
 void write_small_folder(const TempDir& dir) {
   dir.write("people.csv", std::string(testing::kPeopleHeader) +
@@ -132,8 +117,7 @@ TEST(Cli, ImportWritesAnErrorReportThenImportsOnceFixed) {
   const std::string db = "sqlite:" + (store / "p.db");
   const Outcome bad = run("import " + dir.path() + " --db " + db);
   EXPECT_EQ(bad.status, 2) << bad.out;
-  std::ifstream in(dir / "import-errors.csv");
-  const std::string report((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const std::string report = testing::read_file(dir / "import-errors.csv");
   EXPECT_EQ(report, "file,line,column,value,reason\nactivities.csv,3,activity_code,999,unknown activity code\n");
   // Nothing was stored: reading the store gives an empty cohort.
   const Outcome empty = run("report statutory --db " + db + " --month 2025-01 --format json");

@@ -9,29 +9,18 @@
 
 #include <atomic>
 #include <chrono>
-#include <cstdlib>
 #include <filesystem>
 #include <map>
 #include <thread>
+
+#include "testing.h"
 
 namespace pathways {
 namespace {
 
 using namespace std::chrono_literals;
 
-class ScratchDir {
- public:
-  ScratchDir() {
-    std::string tmpl = (std::filesystem::temp_directory_path() / "pathways-db-test-XXXXXX").string();
-    if (!::mkdtemp(tmpl.data())) std::abort();
-    path_ = tmpl;
-  }
-  ~ScratchDir() { std::filesystem::remove_all(path_); }
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-};
+using testing::TempDir;
 
 // Values that break naive quoting in SQL, in COPY's text format, or in CSV-like splitting.
 const std::vector<std::string>& hostile() {
@@ -72,14 +61,9 @@ const std::vector<std::string>& hostile() {
 class DbTest : public ::testing::TestWithParam<std::string> {
  protected:
   void SetUp() override {
-    if (GetParam() == "sqlite") {
-      url_ = "sqlite:" + dir_.path() + "/test.db";
-    } else {
-      const char* u = std::getenv("PATHWAYS_TEST_PG_URL");
-      if (!u || !*u)
-        GTEST_SKIP() << "PATHWAYS_TEST_PG_URL is not set (scripts/pg-test-server.sh start prints one)";
-      url_ = u;
-    }
+    testing::skip_without_backend(GetParam());
+    if (IsSkipped()) return;
+    url_ = GetParam() == "sqlite" ? "sqlite:" + (dir_ / "test.db") : testing::pg_admin_url();
     db_ = open_db(url_);
   }
 
@@ -110,7 +94,7 @@ class DbTest : public ::testing::TestWithParam<std::string> {
   }
   int64_t count(const std::string& t) { return scalar(*db_, "SELECT COUNT(*) FROM " + t); }
 
-  ScratchDir dir_;
+  TempDir dir_;
   std::string url_;
   std::unique_ptr<Db> db_;
   std::vector<std::string> tables_;
@@ -557,7 +541,7 @@ TEST_P(DbTest, BeginExclusiveTimesOut) {
 }
 
 TEST(SqliteDb, ConnectionSettings) {
-  ScratchDir dir;
+  TempDir dir;
   const std::string path = dir.path() + "/settings.db";
   auto db = open_db("sqlite:" + path);
   EXPECT_TRUE(std::filesystem::exists(path));  // created on open

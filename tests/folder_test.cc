@@ -4,8 +4,6 @@
 
 #include <gtest/gtest.h>
 
-#include <fstream>
-#include <iterator>
 
 #include "io/csv.h"
 #include "testing.h"
@@ -273,8 +271,7 @@ TEST(Rules, AnLaCanEditTheRules) {
   // An LA that counts 440 (DWP programme) as not participating and lets NEET records
   // stand for 2 months.
   TempDir dir;
-  std::ifstream in(std::string(PATHWAYS_SOURCE_DIR) + "/data/rules.json");
-  std::string json((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::string json = testing::read_file(std::string(PATHWAYS_SOURCE_DIR) + "/data/rules.json");
   auto replace = [&](const std::string& from, const std::string& to) {
     const auto pos = json.find(from);
     ASSERT_NE(pos, std::string::npos) << from;

@@ -4,8 +4,6 @@
 
 #include <gtest/gtest.h>
 
-#include <fstream>
-#include <iterator>
 #include <map>
 #include <set>
 #include <stdexcept>
@@ -22,6 +20,7 @@
 namespace pathways {
 namespace {
 
+using testing::read_file;
 using testing::TempDir;
 
 const std::map<std::string, std::string> kHeaders = {
@@ -39,11 +38,6 @@ const std::map<std::string, std::string> kHeaders = {
     {"coaching/assessments.csv", "person_id,assessment,date"},
     {"coaching/contacts.csv", "person_id,date,coach_id,contact_with,mode"},
 };
-
-std::string slurp(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(in), {});
-}
 
 void run(const std::string& dir, const std::string& preset, int64_t people, uint64_t seed) {
   GenerateOptions o;
@@ -75,7 +69,7 @@ bool all_digits(const std::string& s) {
 // Checks everything that must hold of any generated folder.
 void check_folder(const std::string& dir, Date as_of) {
   for (const auto& [file, header] : kHeaders) {
-    const std::string text = slurp(dir + "/" + file);
+    const std::string text = read_file(dir + "/" + file);
     ASSERT_EQ(text.substr(0, header.size() + 1), header + "\n") << file;
     EXPECT_EQ(text.find('\r'), std::string::npos) << file;
   }
@@ -154,10 +148,10 @@ TEST(Generate, SameSeedGivesIdenticalFilesAndAnotherSeedDoesNot) {
   run(b.path(), "la", 2000, 7);
   run(c.path(), "la", 2000, 8);
   for (const auto& [file, header] : kHeaders) {
-    EXPECT_EQ(slurp(a / file), slurp(b / file)) << file << " differs between two runs with the same seed";
+    EXPECT_EQ(read_file(a / file), read_file(b / file)) << file << " differs between two runs with the same seed";
   }
-  EXPECT_NE(slurp(a / "people.csv"), slurp(c / "people.csv"));
-  EXPECT_NE(slurp(a / "activities.csv"), slurp(c / "activities.csv"));
+  EXPECT_NE(read_file(a / "people.csv"), read_file(c / "people.csv"));
+  EXPECT_NE(read_file(a / "activities.csv"), read_file(c / "activities.csv"));
 }
 
 TEST(Generate, LaPresetIsConsistentAndReportsPlausibly) {

@@ -7,8 +7,7 @@
 #include <unistd.h>
 
 #include <chrono>
-#include <cstdlib>
-#include <random>
+#include <deque>
 #include <thread>
 
 #include <gtest/gtest.h>
@@ -47,27 +46,18 @@ int wait_status(pid_t pid) {
 class ImportFaultTest : public ::testing::TestWithParam<std::string> {
  protected:
   void SetUp() override {
-    if (GetParam() == "postgresql") {
-      const char* admin = std::getenv("PATHWAYS_TEST_PG_URL");
-      if (!admin || !*admin) GTEST_SKIP() << "PATHWAYS_TEST_PG_URL is not set";
-      admin_url_ = admin;
-    }
+    testing::skip_without_backend(GetParam());
+    if (IsSkipped()) return;
     // A generated LA of about 6,000 people: big enough that an import takes a while.
     ASSERT_EQ(wait_status(spawn({PATHWAYS_BINARY, "generate", "--out", data_.path(), "--preset", "la", "--people",
                                  "6000", "--seed", "7"})),
               0);
   }
-  void TearDown() override {
-    for (const auto& name : dbs_) open_db(admin_url_)->exec("DROP DATABASE IF EXISTS " + name);
-  }
-  // A fresh, empty database URL.
-  std::string fresh_db(int n) {
-    if (GetParam() == "sqlite") return "sqlite:" + (dir_ / ("store" + std::to_string(n) + ".db"));
-    const std::string name = "pathways_f_" + std::to_string(::getpid()) + "_" + std::to_string(n);
-    open_db(admin_url_)->exec("DROP DATABASE IF EXISTS " + name);
-    open_db(admin_url_)->exec("CREATE DATABASE " + name);
-    dbs_.push_back(name);
-    return admin_url_.substr(0, admin_url_.rfind('/') + 1) + name;
+  // A fresh, empty database URL, dropped at the end of the test.
+  std::string fresh_db() {
+    testing::TestDatabase& db = dbs_.emplace_back();
+    db.create(GetParam());
+    return db.url();
   }
   static int64_t batches(Db& db) {
     migrate(db);
@@ -79,9 +69,8 @@ class ImportFaultTest : public ::testing::TestWithParam<std::string> {
     return to_json(annual_report(ds, Rules::defaults(), 2024, {})).dump();
   }
 
-  TempDir data_, dir_;
-  std::string admin_url_;
-  std::vector<std::string> dbs_;
+  TempDir data_;
+  std::deque<testing::TestDatabase> dbs_;
 };
 
 TEST_P(ImportFaultTest, KilledAtAnyMomentLeavesNothingOrEverything) {
@@ -89,13 +78,13 @@ TEST_P(ImportFaultTest, KilledAtAnyMomentLeavesNothingOrEverything) {
   const std::string expected = annual(load_folder(data_.path(), Rules::defaults(), fr));
   ASSERT_TRUE(fr.ok());
   // Time a full import, then kill imports at spread-out moments within that time.
-  const std::string timing_db = fresh_db(0);
+  const std::string timing_db = fresh_db();
   const auto t0 = std::chrono::steady_clock::now();
   ASSERT_EQ(wait_status(spawn({PATHWAYS_BINARY, "import", data_.path(), "--db", timing_db})), 0);
   const auto full = std::chrono::steady_clock::now() - t0;
   int none = 0, all = 0;
   for (int i = 1; i <= 8; ++i) {
-    const std::string url = fresh_db(i);
+    const std::string url = fresh_db();
     const pid_t pid = spawn({PATHWAYS_BINARY, "import", data_.path(), "--db", url});
     std::this_thread::sleep_for(full * i / 8);
     ::kill(pid, SIGKILL);
@@ -121,7 +110,7 @@ TEST_P(ImportFaultTest, KilledAtAnyMomentLeavesNothingOrEverything) {
 }
 
 TEST_P(ImportFaultTest, TwoImportsAtOnceBothLandOneAfterTheOther) {
-  const std::string url = fresh_db(20);
+  const std::string url = fresh_db();
   const pid_t a = spawn({PATHWAYS_BINARY, "import", data_.path(), "--db", url, "--user", "first"});
   const pid_t b = spawn({PATHWAYS_BINARY, "import", data_.path(), "--db", url, "--user", "second"});
   EXPECT_EQ(wait_status(a), 0);

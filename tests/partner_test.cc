@@ -4,13 +4,7 @@
 // names a server, on PostgreSQL with a database per test.
 #include "partner/partner.h"
 
-#include <unistd.h>
-
-#include <cstdlib>
-#include <fstream>
-#include <random>
 #include <set>
-#include <sstream>
 #include <thread>
 
 #include <gtest/gtest.h>
@@ -71,10 +65,8 @@ std::string template_path(FeedKind k) {
 }
 
 TEST(PartnerTemplates, EveryTemplateValidatesAndHasEveryColumn) {
-  std::ifstream doc_file(std::string(PATHWAYS_SOURCE_DIR) + "/docs/partner-feeds.md");
-  std::stringstream doc;
-  doc << doc_file.rdbuf();
-  ASSERT_FALSE(doc.str().empty()) << "docs/partner-feeds.md is missing";
+  const std::string doc = testing::read_file(std::string(PATHWAYS_SOURCE_DIR) + "/docs/partner-feeds.md");
+  ASSERT_FALSE(doc.empty()) << "docs/partner-feeds.md is missing";
   for (FeedKind k : {FeedKind::kSchoolCohort, FeedKind::kProviderEvents, FeedKind::kSeptemberGuarantee}) {
     SCOPED_TRACE(std::string(feed_name(k)));
     LoadReport report;
@@ -91,9 +83,9 @@ TEST(PartnerTemplates, EveryTemplateValidatesAndHasEveryColumn) {
     EXPECT_EQ(in_template, known);
     // Every column is documented, in a table row of its feed's section.
     const std::string section = "## " + std::string(feed_name(k)) + ".csv";
-    const size_t at = doc.str().find(section);
+    const size_t at = doc.find(section);
     ASSERT_NE(at, std::string::npos) << section;
-    const std::string body = doc.str().substr(at, doc.str().find("\n## ", at + 1) - at);
+    const std::string body = doc.substr(at, doc.find("\n## ", at + 1) - at);
     for (const auto& c : known) EXPECT_NE(body.find("| `" + c + "` |"), std::string::npos) << c;
   }
 }
@@ -136,54 +128,25 @@ constexpr const char* kCohort =
     "S1,2025-01-15,C100000000003,Jack,Smith,2009-03-10,11,K,110,230,L22 3EF\n"
     "S1,2025-01-15,N100000000009,Nina,Patel,2009-04-04,11,,,310,L26 7NP\n";
 
-class PartnerTest : public ::testing::TestWithParam<std::string> {
+class PartnerTest : public testing::DatabaseTest {
  protected:
   void SetUp() override {
-    if (GetParam() == "sqlite") {
-      url_ = "sqlite:" + (dir_ / "store.db");
-    } else {
-      const char* admin = std::getenv("PATHWAYS_TEST_PG_URL");
-      if (!admin || !*admin) GTEST_SKIP() << "PATHWAYS_TEST_PG_URL is not set: no PostgreSQL server to test against";
-      admin_url_ = admin;
-      std::random_device rd;
-      dbname_ = "pathways_p_" + std::to_string(::getpid()) + "_" + std::to_string(rd() % 1000000);
-      open_db(admin_url_)->exec("CREATE DATABASE " + dbname_);
-      url_ = admin_url_.substr(0, admin_url_.rfind('/') + 1) + dbname_;
-    }
-    db_ = open_db(url_);
+    DatabaseTest::SetUp();
+    if (IsSkipped()) return;
     TempDir base;
     base.write("people.csv", kPeople);
     base.write("activities.csv", kActivities);
-    import_dataset(*db_, testing::load_valid(base), Rules::defaults(), base.path(), "setup");
-  }
-  void TearDown() override {
-    db_.reset();
-    if (!dbname_.empty()) open_db(admin_url_)->exec("DROP DATABASE IF EXISTS " + dbname_);
+    import_dataset(db(), testing::load_valid(base), Rules::defaults(), base.path(), "setup");
   }
 
-  int64_t count(const std::string& table) {
-    auto rows = db_->query("SELECT COUNT(*) FROM " + table);
-    rows->next();
-    return rows->integer(0);
-  }
-  Dataset from_store() {
-    LoadReport report;
-    Dataset ds = load_store(*db_, Rules::defaults(), report);
-    std::string all;
-    for (const auto& e : report.errors) all += format_issue(e) + "\n";
-    EXPECT_TRUE(report.ok()) << all;
-    return ds;
-  }
   PartnerImportResult feed(FeedKind kind, const std::string& name, const std::string& content,
                            PartnerOptions options = {}) {
     dir_.write(name, content);
     if (options.default_la_code.empty()) options.default_la_code = "890";
     last_report_ = LoadReport{};
     PartnerImportResult r =
-        import_partner_feed(*db_, Rules::defaults(), kind, dir_ / name, "officer", last_report_, options);
-    std::string all;
-    for (const auto& e : last_report_.errors) all += format_issue(e) + "\n";
-    EXPECT_TRUE(last_report_.ok()) << all;
+        import_partner_feed(db(), Rules::defaults(), kind, dir_ / name, "officer", last_report_, options);
+    EXPECT_TRUE(last_report_.ok()) << testing::errors_of(last_report_);
     return r;
   }
   // Totals of every table an import writes, to prove nothing changed.
@@ -214,8 +177,6 @@ class PartnerTest : public ::testing::TestWithParam<std::string> {
   }
 
   TempDir dir_;
-  std::string url_, admin_url_, dbname_;
-  std::unique_ptr<Db> db_;
   LoadReport last_report_;
 };
 
@@ -248,7 +209,7 @@ TEST_P(PartnerTest, SchoolCohortMatchesOnUpnAndCreatesNewPupils) {
   EXPECT_EQ(ds.people.upn[n], "N100000000009");
   EXPECT_EQ(ds.people.la_code[n], 890);
   EXPECT_EQ(current(ds, nina, "2025-01-31"), "110@S1");
-  const auto dests = intended_destinations(*db_);
+  const auto dests = intended_destinations(db());
   ASSERT_EQ(dests.size(), 2u);
   EXPECT_EQ(dests[0].person_id, "C");
   EXPECT_EQ(dests[0].activity_code, 230);
@@ -301,7 +262,7 @@ TEST_P(PartnerTest, StartersLeaversAndDropOuts) {
 
   // The leaver ended the open activity at that provider, as a new version; the old version
   // and B's earlier (already ended) activity at the same provider are untouched.
-  auto rows = db_->query(
+  auto rows = db().query(
       "SELECT a.activity_code, v.version, v.end_date FROM activity_versions v JOIN activities a ON a.activity_seq = "
       "v.activity_seq JOIN people p ON p.person_seq = a.person_seq WHERE p.person_id = $1 ORDER BY a.activity_code, "
       "v.version",
@@ -326,7 +287,7 @@ TEST_P(PartnerTest, StartersLeaversAndDropOuts) {
   EXPECT_EQ(feb.snapshot.total.not_known, 2);  // B, and F whose NEET record lapsed
 
   // Review items carry the row and the candidates with their scores.
-  const auto open = open_reviews(*db_);
+  const auto open = open_reviews(db());
   ASSERT_EQ(open.size(), 2u);
   EXPECT_EQ(open[0].line, 3u);
   EXPECT_EQ(open[0].source, "provider_events.csv");
@@ -341,30 +302,30 @@ TEST_P(PartnerTest, StartersLeaversAndDropOuts) {
 
 TEST_P(PartnerTest, ResolvingAReviewAppliesTheRowAndIsRemembered) {
   feed(FeedKind::kProviderEvents, "provider_events.csv", kStarters);
-  auto open = open_reviews(*db_);
+  auto open = open_reviews(db());
   ASSERT_EQ(open.size(), 2u);
-  const ResolveResult rr = resolve_review(*db_, Rules::defaults(), open[0].review_id, std::string("G"), "officer2");
+  const ResolveResult rr = resolve_review(db(), Rules::defaults(), open[0].review_id, std::string("G"), "officer2");
   EXPECT_EQ(rr.person_id, "G");
   EXPECT_FALSE(rr.new_person);
   EXPECT_EQ(rr.data.activities_added, 1);
   EXPECT_EQ(current(from_store(), "G", "2025-01-31"), "230@COL2");
-  EXPECT_THROW(resolve_review(*db_, Rules::defaults(), open[0].review_id, std::string("G"), "x"),
+  EXPECT_THROW(resolve_review(db(), Rules::defaults(), open[0].review_id, std::string("G"), "x"),
                std::invalid_argument);
-  const auto item = review_item(*db_, open[0].review_id);
+  const auto item = review_item(db(), open[0].review_id);
   ASSERT_TRUE(item);
   EXPECT_EQ(item->status, "resolved");
   EXPECT_EQ(item->resolution_person_id, "G");
   EXPECT_EQ(item->resolved_by, "officer2");
 
   // The unknown drop-out becomes a new person (not known from then on: nothing to end).
-  EXPECT_THROW(resolve_review(*db_, Rules::defaults(), open[1].review_id, std::string("nobody"), "x"),
+  EXPECT_THROW(resolve_review(db(), Rules::defaults(), open[1].review_id, std::string("nobody"), "x"),
                std::invalid_argument);
-  const ResolveResult nr = resolve_review(*db_, Rules::defaults(), open[1].review_id, std::nullopt, "officer2");
+  const ResolveResult nr = resolve_review(db(), Rules::defaults(), open[1].review_id, std::nullopt, "officer2");
   EXPECT_TRUE(nr.new_person);
   EXPECT_EQ(nr.data.people_added, 1);
   const Dataset ds = from_store();
   EXPECT_EQ(current(ds, nr.person_id, "2025-01-31"), "not known");
-  EXPECT_TRUE(open_reviews(*db_).empty());
+  EXPECT_TRUE(open_reviews(db()).empty());
 
   // The same file again: both decisions are remembered, nothing changes.
   const auto before = table_counts();
@@ -378,14 +339,14 @@ TEST_P(PartnerTest, ResolvingAReviewAppliesTheRowAndIsRemembered) {
 
 TEST_P(PartnerTest, DismissedRowsStayDismissed) {
   feed(FeedKind::kProviderEvents, "provider_events.csv", kStarters);
-  const auto open = open_reviews(*db_);
+  const auto open = open_reviews(db());
   ASSERT_EQ(open.size(), 2u);
-  dismiss_review(*db_, open[1].review_id, "officer", "not one of ours");
-  EXPECT_THROW(dismiss_review(*db_, open[1].review_id, "officer", ""), std::invalid_argument);
+  dismiss_review(db(), open[1].review_id, "officer", "not one of ours");
+  EXPECT_THROW(dismiss_review(db(), open[1].review_id, "officer", ""), std::invalid_argument);
   const PartnerImportResult again = feed(FeedKind::kProviderEvents, "provider_events.csv", kStarters);
   EXPECT_EQ(at_line(again, 5).action, RowAction::kDismissed);
   EXPECT_EQ(again.dismissed, 1);
-  EXPECT_EQ(open_reviews(*db_).size(), 1u);
+  EXPECT_EQ(open_reviews(db()).size(), 1u);
 }
 
 TEST_P(PartnerTest, UncertainMatchesGoToReviewNeverMerged) {
@@ -441,7 +402,7 @@ TEST_P(PartnerTest, MalformedRowsAreReportedAndNothingIsApplied) {
   LoadReport report;
   PartnerOptions opt;
   opt.default_la_code = "890";
-  const PartnerImportResult r = import_partner_feed(*db_, Rules::defaults(), FeedKind::kProviderEvents,
+  const PartnerImportResult r = import_partner_feed(db(), Rules::defaults(), FeedKind::kProviderEvents,
                                                     dir_ / "provider_events.csv", "officer", report, opt);
   EXPECT_FALSE(report.ok());
   ASSERT_EQ(report.errors.size(), 5u);
@@ -462,12 +423,12 @@ TEST_P(PartnerTest, MalformedRowsAreReportedAndNothingIsApplied) {
   // A missing required column, and a file without an LA code for new people.
   dir_.write("school_cohort.csv", "school_id,check_date,upn,given_name,family_name,date_of_birth\n");
   LoadReport r2;
-  import_partner_feed(*db_, Rules::defaults(), FeedKind::kSchoolCohort, dir_ / "school_cohort.csv", "officer", r2, opt);
+  import_partner_feed(db(), Rules::defaults(), FeedKind::kSchoolCohort, dir_ / "school_cohort.csv", "officer", r2, opt);
   ASSERT_EQ(r2.errors.size(), 1u);
   EXPECT_EQ(format_issue(r2.errors[0]), "school_cohort.csv:1: column year_group: required column is missing");
   dir_.write("school_cohort.csv", kCohort);
   LoadReport r3;
-  import_partner_feed(*db_, Rules::defaults(), FeedKind::kSchoolCohort, dir_ / "school_cohort.csv", "officer", r3);
+  import_partner_feed(db(), Rules::defaults(), FeedKind::kSchoolCohort, dir_ / "school_cohort.csv", "officer", r3);
   EXPECT_EQ(r3.error_count, 2u);
   EXPECT_EQ(r3.errors[0].column, "la_code");
   EXPECT_EQ(table_counts(), before);
@@ -501,7 +462,7 @@ TEST_P(PartnerTest, SeptemberGuaranteeOffersAreVersioned) {
   EXPECT_EQ(r.to_review, 1);  // offers never create people
   EXPECT_EQ(r.offers_added, 1);
   EXPECT_EQ(r.data.batch_id, 0);
-  auto offers = guarantee_offers(*db_);
+  auto offers = guarantee_offers(db());
   ASSERT_EQ(offers.size(), 1u);
   EXPECT_EQ(offers[0].person_id, "C");
   EXPECT_EQ(offers[0].offer_status, "offer_made");
@@ -516,7 +477,7 @@ TEST_P(PartnerTest, SeptemberGuaranteeOffersAreVersioned) {
       feed(FeedKind::kSeptemberGuarantee, "sg_june.csv",
            header + "2025,offer_not_appropriate,C100000000003,Jack,Smith,2009-03-10,,,\n");
   EXPECT_EQ(changed.offers_changed, 1);
-  offers = guarantee_offers(*db_);
+  offers = guarantee_offers(db());
   ASSERT_EQ(offers.size(), 1u);
   EXPECT_EQ(offers[0].offer_status, "offer_not_appropriate");
   EXPECT_EQ(count("september_guarantee_offer_versions"), 2);
@@ -558,7 +519,7 @@ TEST_P(PartnerTest, TheSameFileImportedTwiceAtOnceLandsOnce) {
   for (int t = 0; t < 2; ++t) {
     threads.emplace_back([&, t] {
       try {
-        auto db = open_db(url_);
+        auto db = open_db(url());
         LoadReport report;
         PartnerOptions opt;
         opt.default_la_code = "890";
@@ -576,11 +537,11 @@ TEST_P(PartnerTest, TheSameFileImportedTwiceAtOnceLandsOnce) {
   // As one import: one new person, two review items, three activity changes.
   EXPECT_EQ(count("people"), 8);
   EXPECT_EQ(count("activity_versions"), 10);
-  EXPECT_EQ(open_reviews(*db_).size(), 2u);
+  EXPECT_EQ(open_reviews(db()).size(), 2u);
 }
 
 TEST_P(PartnerTest, TheTemplatesImportAsDocumented) {
-  Db* fresh = db_.get();  // the fixture's people are nobody in the templates
+  Db* fresh = &db();  // the fixture's people are nobody in the templates
   PartnerOptions opt;
   opt.default_la_code = "890";
   LoadReport r1, r2, r3;

@@ -1,12 +1,7 @@
 // The store on SQLite and PostgreSQL: the same tests against both. PostgreSQL runs when
 // PATHWAYS_TEST_PG_URL names a server (scripts/test.sh starts one); each test gets a
-// database of its own so tests can run in parallel.
+// database of its own (testing::DatabaseTest) so tests can run in parallel.
 #include "store/store.h"
-
-#include <unistd.h>
-
-#include <cstdlib>
-#include <random>
 
 #include <gtest/gtest.h>
 
@@ -19,43 +14,9 @@ namespace {
 
 using testing::TempDir;
 
-class StoreTest : public ::testing::TestWithParam<std::string> {
+class StoreTest : public testing::DatabaseTest {
  protected:
-  void SetUp() override {
-    if (GetParam() == "sqlite") {
-      url_ = "sqlite:" + (dir_ / "store.db");
-    } else {
-      const char* admin = std::getenv("PATHWAYS_TEST_PG_URL");
-      if (!admin || !*admin) GTEST_SKIP() << "PATHWAYS_TEST_PG_URL is not set: no PostgreSQL server to test against";
-      admin_url_ = admin;
-      std::random_device rd;
-      dbname_ = "pathways_t_" + std::to_string(::getpid()) + "_" + std::to_string(rd() % 1000000);
-      open_db(admin_url_)->exec("CREATE DATABASE " + dbname_);
-      url_ = admin_url_.substr(0, admin_url_.rfind('/') + 1) + dbname_;
-    }
-    db_ = open_db(url_);
-  }
-  void TearDown() override {
-    db_.reset();
-    if (!dbname_.empty()) open_db(admin_url_)->exec("DROP DATABASE IF EXISTS " + dbname_);
-  }
-  int64_t count(const std::string& table) {
-    auto rows = db_->query("SELECT COUNT(*) FROM " + table);
-    rows->next();
-    return rows->integer(0);
-  }
-  Dataset from_store() {
-    LoadReport report;
-    Dataset ds = load_store(*db_, Rules::defaults(), report);
-    std::string all;
-    for (const auto& e : report.errors) all += format_issue(e) + "\n";
-    EXPECT_TRUE(report.ok()) << all;
-    return ds;
-  }
-
   TempDir dir_;
-  std::string url_, admin_url_, dbname_;
-  std::unique_ptr<Db> db_;
 };
 
 // Four people; B has two activities; C has indicators.
@@ -87,17 +48,17 @@ std::string report_json(const Dataset& ds) {
 }
 
 TEST_P(StoreTest, MigratesOnceAndKnowsItsVersion) {
-  EXPECT_EQ(schema_version(*db_), 0);
-  migrate(*db_);
-  migrate(*db_);
-  EXPECT_EQ(schema_version(*db_), latest_schema_version());
+  EXPECT_EQ(schema_version(db()), 0);
+  migrate(db());
+  migrate(db());
+  EXPECT_EQ(schema_version(db()), latest_schema_version());
   EXPECT_EQ(count("schema_migrations"), latest_schema_version());
 }
 
 TEST_P(StoreTest, ReportsFromTheStoreEqualReportsFromTheFolder) {
   write_folder(dir_);
   const Dataset files = testing::load_valid(dir_);
-  const ImportSummary s = import_dataset(*db_, files, Rules::defaults(), dir_.path(), "tester");
+  const ImportSummary s = import_dataset(db(), files, Rules::defaults(), dir_.path(), "tester");
   EXPECT_EQ(s.batch_id, 1);
   EXPECT_EQ(s.people_added, 4);
   EXPECT_EQ(s.activities_added, 5);
@@ -113,8 +74,8 @@ TEST_P(StoreTest, ReportsFromTheStoreEqualReportsFromTheFolder) {
 TEST_P(StoreTest, ImportingTheSameFolderAgainChangesNothing) {
   write_folder(dir_);
   const Dataset files = testing::load_valid(dir_);
-  import_dataset(*db_, files, Rules::defaults(), dir_.path(), "tester");
-  const ImportSummary again = import_dataset(*db_, files, Rules::defaults(), dir_.path(), "tester");
+  import_dataset(db(), files, Rules::defaults(), dir_.path(), "tester");
+  const ImportSummary again = import_dataset(db(), files, Rules::defaults(), dir_.path(), "tester");
   EXPECT_FALSE(again.changed());
   EXPECT_EQ(again.batch_id, 0);
   EXPECT_EQ(again.people_unchanged, 4);
@@ -127,12 +88,12 @@ TEST_P(StoreTest, ImportingTheSameFolderAgainChangesNothing) {
 
 TEST_P(StoreTest, ChangedRowsBecomeNewVersionsAndHistoryIsKept) {
   write_folder(dir_);
-  import_dataset(*db_, testing::load_valid(dir_), Rules::defaults(), dir_.path(), "first");
+  import_dataset(db(), testing::load_valid(dir_), Rules::defaults(), dir_.path(), "first");
   // B's NEET record is now verified; a new person E arrives with an activity.
   TempDir next;
   write_folder(next, "E,Ed,Ng,2008-03-03,M,890,P,N,,S1\n", "E,310,2024-10-01,,,,APP1,,provider\n", "2025-01-20");
   const Dataset files = testing::load_valid(next);
-  const ImportSummary s = import_dataset(*db_, files, Rules::defaults(), next.path(), "second");
+  const ImportSummary s = import_dataset(db(), files, Rules::defaults(), next.path(), "second");
   EXPECT_EQ(s.batch_id, 2);
   EXPECT_EQ(s.people_added, 1);
   EXPECT_EQ(s.people_changed, 0);
@@ -140,7 +101,7 @@ TEST_P(StoreTest, ChangedRowsBecomeNewVersionsAndHistoryIsKept) {
   EXPECT_EQ(s.activities_changed, 1);
   EXPECT_EQ(s.activities_unchanged, 4);  // 5 stored, B's 619 changed
   EXPECT_EQ(count("activity_versions"), 7);  // 5 + 1 new + 1 new version; nothing overwritten
-  auto rows = db_->query(
+  auto rows = db().query(
       "SELECT v.version, v.verified_date, b.imported_by FROM activity_versions v JOIN activities a ON a.activity_seq = "
       "v.activity_seq JOIN import_batches b ON b.batch_id = v.batch_id WHERE a.activity_code = $1 ORDER BY v.version",
       {std::string("619")});
@@ -160,7 +121,7 @@ TEST_P(StoreTest, ChangedRowsBecomeNewVersionsAndHistoryIsKept) {
 TEST_P(StoreTest, HostileTextIsStoredAsText) {
   write_folder(dir_, "H,\"Robert'); DROP TABLE people;--\",\"=HYPERLINK(\"\"x\"\")\",2008-03-03,M,890,P,N,,\"S\\\\1\t\"\n");
   const Dataset files = testing::load_valid(dir_);
-  import_dataset(*db_, files, Rules::defaults(), dir_.path(), "tester");
+  import_dataset(db(), files, Rules::defaults(), dir_.path(), "tester");
   const Dataset stored = from_store();
   ASSERT_EQ(stored.people.size(), 5u);
   EXPECT_EQ(stored.people.given_name[4], "Robert'); DROP TABLE people;--");

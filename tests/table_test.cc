@@ -1,11 +1,12 @@
 // The report-table model (report/table.h) that the CSV and XLSX outputs are written from:
-// sheet layout, column kinds and the hand-worked numbers of report_test.cc's cohorts.
+// sheet layout, column kinds and the hand-worked numbers of the cohorts of cohorts.h.
 #include "report/table.h"
 
 #include <gtest/gtest.h>
 
 #include <set>
 
+#include "cohorts.h"
 #include "report/render.h"
 #include "testing.h"
 
@@ -14,72 +15,20 @@ namespace {
 
 using testing::TempDir;
 
-// The statutory cohort of report_test.cc (StatutoryTest), January 2025, LA 890. Its hand-worked
-// figures (see the table there): cohort 10, custody 1, participating 2, EET not participating
-// 1, NEET 4 (available 2, not available 2), not known 3; NEET 40%, not known 30%, combined
-// 70%, participation 20%; joiners 1, leavers 1, 117 days NEET over 5 people. Age 16: cohort 7,
-// NEET 1, not known 3, custody 1. Gender F 4/1/1, M 5/3/1, X 1/0/1. School S1, S2, S3 3/1/1
-// each, none 1/1/0. SEND 18-24: cohort 1, NEET 1.
+// The statutory cohort of cohorts.h, January 2025, LA 890, whose figures are worked out by
+// hand in the comment there.
 StatutoryReport statutory_fixture(const TempDir& dir, Dataset& ds) {
-  dir.write("people.csv", std::string(testing::kPeopleHeader) +
-                              "P01,A,A,2008-05-01,F,890,P,N,,S1\n"
-                              "P02,B,B,2007-06-01,M,890,P,K,,S1\n"
-                              "P03,C,C,2007-06-01,M,890,P,E,110,S2\n"
-                              "P04,D,D,2008-02-10,F,890,P,N,,S2\n"
-                              "P05,E,E,2008-04-04,M,890,P,N,,S2\n"
-                              "P06,F,F,2007-11-11,M,890,P,N,,S1\n"
-                              "P07,G,G,2008-01-01,F,888,P,N,,\n"
-                              "P08,H,H,2008-03-03,F,890,T,N,,\n"
-                              "P09,I,I,2009-01-01,F,890,P,N,,S1\n"
-                              "P10,J,J,2006-08-31,M,890,P,N,,\n"
-                              "P11,K,K,2003-05-05,M,890,P,E,,\n"
-                              "P12,L,L,2007-09-01,X,890,G,,,S1\n"
-                              "P13,M,M,2007-12-25,F,890,P,N,180;120,\n"
-                              "P14,N,N,2008-06-30,M,890,P,N,200,S3\n"
-                              "P15,O,O,2008-07-07,F,890,P,N,,S3\n"
-                              "P16,P,P,2007-07-07,M,890,P,N,,S3\n");
-  dir.write("activities.csv", std::string(testing::kActivitiesHeader) +
-                                  "P01,230,2024-09-05,,,,,,\n"
-                                  "P02,619,2024-12-01,,,,,,\n"
-                                  "P03,630,2024-10-01,,2024-12-20,,,,\n"
-                                  "P04,330,2024-07-01,,,,,,\n"
-                                  "P05,330,2024-09-01,,2024-12-01,,,,\n"
-                                  "P06,710,2024-06-01,,2025-01-10,,,,\n"
-                                  "P07,619,2024-12-01,,,,,,\n"
-                                  "P08,230,2024-09-05,,,,,,\n"
-                                  "P09,110,2020-09-01,,,,,,\n"
-                                  "P10,619,2024-12-01,,,,,,\n"
-                                  "P11,610,2024-12-01,,,,,,\n"
-                                  "P13,230,2024-09-05,2024-12-20,,,,,\n"
-                                  "P13,650,2024-12-21,,,,,,\n"
-                                  "P14,230,2024-09-05,,,2025-01-15,,,\n"
-                                  "P15,619,2024-11-01,,,,,,\n"
-                                  "P15,230,2025-01-13,,,,,,\n"
-                                  "P16,230,2024-09-05,2025-01-09,,,,,\n"
-                                  "P16,619,2025-01-20,,,,,,\n");
+  testing::write_statutory_cohort(dir);
   ds = testing::load_valid(dir);
   ReportScope scope;
   scope.la = 890;
   return statutory_report(ds, Rules::defaults(), 2025, 1, scope);
 }
 
-// The annual cohort of report_test.cc (AnnualTest), 2024-25, no LA:
-// A1 (16) NEET Dec, Jan, not known Feb, Mar; A2 (17) participating throughout; A3 (16) EET not
-// participating Dec-Feb, not known Mar; A4 (17) not known throughout.
-// NEET 25/25/0/0%, not known 25/25/50/75%; means 50/3 %, 100/3 %, 50%; March participation 25%.
-// Age 16 (A1, A3): NEET 50/50/0%, not known 0/0/50% -> means 100/3 % and 50/3 %.
-// Age 17 (A2, A4): NEET 0%, not known 50% every month.
+// The annual cohort of cohorts.h, 2024-25, no LA, whose figures are worked out by hand in
+// the comment there.
 AnnualReport annual_fixture(const TempDir& dir, Dataset& ds) {
-  dir.write("people.csv", std::string(testing::kPeopleHeader) +
-                              "A1,A,A,2008-05-01,F,890,P,N,,\n"
-                              "A2,B,B,2007-05-01,M,890,P,N,,\n"
-                              "A3,C,C,2008-01-10,F,890,P,N,,\n"
-                              "A4,D,D,2007-02-02,M,890,P,N,,\n");
-  dir.write("activities.csv", std::string(testing::kActivitiesHeader) +
-                                  "A1,619,2024-11-15,,,,,,\n"
-                                  "A2,230,2024-09-05,,,,,,\n"
-                                  "A3,330,2024-09-01,,,,,,\n"
-                                  "A4,810,2024-06-01,,,,,,\n");
+  testing::write_annual_cohort(dir);
   ds = testing::load_valid(dir);
   return annual_report(ds, Rules::defaults(), 2024, {});
 }

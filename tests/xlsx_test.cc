@@ -5,11 +5,9 @@
 #include "export/xlsx.h"
 
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
-#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <limits>
@@ -17,6 +15,7 @@
 
 #include <gtest/gtest.h>
 
+#include "cohorts.h"
 #include "io/folder.h"
 #include "report/table.h"
 #include "testing.h"
@@ -24,6 +23,8 @@
 namespace pathways {
 namespace {
 
+using testing::read_file;
+using testing::shell;
 using testing::TempDir;
 namespace fs = std::filesystem;
 
@@ -33,29 +34,7 @@ std::string quote(const std::string& s) {
   return q + "'";
 }
 
-struct Run {
-  int status = -1;
-  std::string out;
-};
-
-Run sh(const std::string& cmd) {
-  Run r;
-  FILE* p = ::popen(cmd.c_str(), "r");
-  if (!p) return r;
-  char buf[65536];
-  size_t n;
-  while ((n = std::fread(buf, 1, sizeof buf, p)) > 0) r.out.append(buf, n);
-  const int st = ::pclose(p);
-  r.status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-  return r;
-}
-
-bool have_unzip() { return sh("command -v unzip >/dev/null 2>&1").status == 0; }
-
-std::string read_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(in), {});
-}
+bool have_unzip() { return shell("command -v unzip >/dev/null 2>&1").status == 0; }
 
 // The value of attribute `name` in the element text `el` ("" when absent).
 std::string attr(std::string_view el, const std::string& name) {
@@ -164,7 +143,7 @@ struct Xlsx {
     styles = part("xl/styles.xml");
   }
   std::string part(const std::string& name) const {
-    const Run r = sh("unzip -p " + quote(file) + " " + quote(name));
+    const auto r = shell("unzip -p " + quote(file) + " " + quote(name));
     EXPECT_EQ(r.status, 0) << "unzip -p " << file << " " << name;
     return r.out;
   }
@@ -266,7 +245,7 @@ TEST_F(XlsxTest, StatutoryWorkbookReadsBack) {
   write_xlsx(path, tables);
   ASSERT_TRUE(fs::is_regular_file(path));
   EXPECT_FALSE(fs::exists(path + ".tmp"));
-  EXPECT_EQ(sh("unzip -tq " + quote(path)).status, 0) << "zip integrity test failed";
+  EXPECT_EQ(shell("unzip -tq " + quote(path)).status, 0) << "zip integrity test failed";
 
   const Xlsx x(path);
   std::vector<std::string> expected;
@@ -336,19 +315,10 @@ TEST_F(XlsxTest, StatutoryWorkbookReadsBack) {
 }
 
 TEST_F(XlsxTest, AnnualWorkbookReadsBack) {
-  // report_test.cc's annual cohort: NEET 25/25/0%, not known 25/25/50% -> means 50/3, 100/3;
+  // The annual cohort of cohorts.h: NEET 25/25/0%, not known 25/25/50% -> means 50/3, 100/3;
   // March participation 25%.
   TempDir data;
-  data.write("people.csv", std::string(testing::kPeopleHeader) +
-                               "A1,A,A,2008-05-01,F,890,P,N,,\n"
-                               "A2,B,B,2007-05-01,M,890,P,N,,\n"
-                               "A3,C,C,2008-01-10,F,890,P,N,,\n"
-                               "A4,D,D,2007-02-02,M,890,P,N,,\n");
-  data.write("activities.csv", std::string(testing::kActivitiesHeader) +
-                                   "A1,619,2024-11-15,,,,,,\n"
-                                   "A2,230,2024-09-05,,,,,,\n"
-                                   "A3,330,2024-09-01,,,,,,\n"
-                                   "A4,810,2024-06-01,,,,,,\n");
+  testing::write_annual_cohort(data);
   const Dataset ds = testing::load_valid(data);
   const std::string path = out_ / "annual.xlsx";
   write_xlsx(path, to_tables(annual_report(ds, Rules::defaults(), 2024, {})));
@@ -398,7 +368,7 @@ TEST_F(XlsxTest, HostileTextStaysPlainText) {
   t.rows.push_back({Cell(), std::numeric_limits<double>::quiet_NaN()});  // non-finite: left empty
   const std::string path = out_ / "hostile.xlsx";
   write_xlsx(path, {t});
-  EXPECT_EQ(sh("unzip -tq " + quote(path)).status, 0);
+  EXPECT_EQ(shell("unzip -tq " + quote(path)).status, 0);
 
   const Xlsx x(path);
   ASSERT_EQ(x.names, std::vector<std::string>{"=Hostile_1_"});
