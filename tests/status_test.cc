@@ -101,6 +101,22 @@ TEST_F(StatusTest, ReviewDateSatisfiedByALaterVerification) {
   EXPECT_EQ(code_on("2025-08-31"), 230);
 }
 
+TEST_F(StatusTest, ReviewDateNeverExtendsACodesOwnCurrency) {
+  // NEET verified (started) 2024-10-01 lapses 2025-01-01 by its 3-month rule; a later review
+  // date (2025-03-01) does not keep it current longer.
+  load("A,619,2024-10-01,,,2025-03-01,,,\n");
+  EXPECT_EQ(code_on("2024-12-31"), 619);
+  EXPECT_EQ(code_on("2025-01-01"), 810);
+}
+
+TEST_F(StatusTest, ReviewDateDoesNotKeepPreSixteenPastSixteen) {
+  // Born 2008-05-05: academic age 16 from 2024-09-01. A 150 record with a review date in
+  // 2025 still lapses on 2024-09-01.
+  load("A,150,2024-05-01,,,2025-06-30,,,\n", "2008-05-05");
+  EXPECT_EQ(code_on("2024-08-31"), 150);
+  EXPECT_EQ(code_on("2024-09-01"), 810);
+}
+
 TEST_F(StatusTest, NotKnownCodesNeverLapse) {
   load("A,810,2024-09-05,,,,,,\n");
   EXPECT_EQ(code_on("2030-01-01"), 810);

@@ -8,17 +8,22 @@ namespace pathways {
 
 Date lapse_date(const Dataset& ds, const Rules& rules, uint32_t person, uint32_t a, Date last_verified) {
   const Activities& A = ds.activities;
-  const Date review = A.review[a];
-  if (rules.review_date_rule() && review != kNoDate && last_verified < review) return review + 1;
   const LapseRule& rule = rules.code(A.code[a]).lapse;
+  Date lapse = kNoDate;
   switch (rule.kind) {
-    case LapseRule::Kind::kNever: return kNoDate;
-    case LapseRule::Kind::kNextSeptember: return next_september_first(last_verified);
-    case LapseRule::Kind::kMonths: return add_months(last_verified, rule.value);
+    case LapseRule::Kind::kNever: break;
+    case LapseRule::Kind::kNextSeptember: lapse = next_september_first(last_verified); break;
+    case LapseRule::Kind::kMonths: lapse = add_months(last_verified, rule.value); break;
     case LapseRule::Kind::kAcademicAge:
-      return first_day_of_academic_age(ds.people.date_of_birth[person], rule.value);
+      lapse = first_day_of_academic_age(ds.people.date_of_birth[person], rule.value);
+      break;
   }
-  return kNoDate;
+  // A review date not yet reached by a verification brings the lapse forward to the day
+  // after it; it never extends a record beyond its code's own currency.
+  const Date review = A.review[a];
+  if (rules.review_date_rule() && review != kNoDate && last_verified < review && (lapse == kNoDate || review + 1 < lapse))
+    lapse = review + 1;
+  return lapse;
 }
 
 void derive(Dataset& ds, const Rules& rules) {

@@ -6,10 +6,10 @@
 //    lapsed by D;
 //  * its last verification as of D is the latest of start and verified that is <= D
 //    (a verification dated after D never changes D's answer);
-//  * it lapses (stops being current) on lapse_date(): the day after review_date when a
-//    review date is set and the last verification is before it; otherwise by the code's
-//    rule (next 1 September, N months later clamped, the 1 September of an academic age,
-//    or never);
+//  * it lapses (stops being current) on lapse_date(): by the code's rule (next
+//    1 September, N months later clamped, the 1 September of an academic age, or never),
+//    or earlier, the day after review_date, when a review date is set and the last
+//    verification is before it;
 //  * among current activities the latest start wins, then the latest last verification,
 //    then the later row in the file;
 //  * no current activity = not known.

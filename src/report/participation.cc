@@ -1,6 +1,7 @@
 #include "report/participation.h"
 
 #include <array>
+#include <unordered_map>
 
 #include <fmt/format.h>
 
@@ -27,35 +28,38 @@ std::string month_name(Date d) {
 
 namespace {
 
-// How one winning activity counts.
-inline void count(Counts& c, const Rules& rules, const Dataset& ds, uint32_t a) {
-  if (a == kNoIndex) {
-    ++c.cohort;
-    ++c.not_known;
-    return;
+// How a winning activity counts, decided once per code so the per-person loop is a table
+// lookup and a switch.
+enum Outcome : uint8_t { kParticipating, kEetNotParticipating, kNeetAvailable, kNeetNotAvailable, kCustody, kNotKnown };
+
+std::vector<uint8_t> outcome_of_codes(const Rules& rules) {
+  std::vector<uint8_t> out(rules.codes().size());
+  for (uint16_t c = 0; c < out.size(); ++c) {
+    switch (rules.category_of(c)) {
+      case Category::kCustody: out[c] = kCustody; break;
+      case Category::kEet: out[c] = rules.participating(c) ? kParticipating : kEetNotParticipating; break;
+      case Category::kNeet:
+        out[c] = rules.group_of(c).name == "neet_not_available" ? kNeetNotAvailable : kNeetAvailable;
+        break;
+      case Category::kNotKnown:
+      case Category::kPre16:  // a pre-16 record still current at 16+ cannot happen by the rules
+        out[c] = kNotKnown;
+        break;
+    }
   }
-  const uint16_t code = ds.activities.code[a];
-  switch (rules.category_of(code)) {
-    case Category::kCustody:
-      ++c.custody;
-      return;
-    case Category::kEet:
-      ++c.cohort;
-      if (rules.participating(code)) ++c.participating;
-      else ++c.eet_not_participating;
-      return;
-    case Category::kNeet:
-      ++c.cohort;
-      ++c.neet;
-      if (rules.group_of(code).name == "neet_not_available") ++c.neet_not_available;
-      else ++c.neet_available;
-      return;
-    case Category::kNotKnown:
-    case Category::kPre16:  // a pre-16 record still current at 16+ cannot happen by the rules
-      ++c.cohort;
-      ++c.not_known;
-      return;
+  return out;
+}
+
+inline void count(Counts& c, uint8_t outcome) {
+  switch (outcome) {
+    case kCustody: ++c.custody; return;
+    case kParticipating: ++c.participating; break;
+    case kEetNotParticipating: ++c.eet_not_participating; break;
+    case kNeetAvailable: ++c.neet; ++c.neet_available; break;
+    case kNeetNotAvailable: ++c.neet; ++c.neet_not_available; break;
+    default: ++c.not_known; break;
   }
+  ++c.cohort;
 }
 
 inline bool in_scope(const Dataset& ds, const ReportScope& scope, uint32_t p) {
@@ -82,10 +86,10 @@ struct Layout {
 };
 
 // Counting categories: uint8 tag per winning activity, precomputed per code.
-void accumulate(const Dataset& ds, const Rules& rules, const Layout& L, uint32_t p, int age, uint32_t a,
-                std::vector<Counts>& rows) {
+void accumulate(const Dataset& ds, const Rules& rules, const Layout& L, uint32_t p, int age, uint8_t outcome,
+                Counts* rows) {
   const People& P = ds.people;
-  auto add = [&](size_t i) { count(rows[i], rules, ds, a); };
+  auto add = [&](size_t i) { count(rows[i], outcome); };
   add(L.offset[Layout::kAge] + static_cast<size_t>(age - 16));
   add(L.offset[Layout::kGender] + static_cast<size_t>(P.gender[p]));
   add(L.offset[Layout::kSen] + static_cast<size_t>(P.sen_status[p]));
@@ -102,44 +106,16 @@ void accumulate(const Dataset& ds, const Rules& rules, const Layout& L, uint32_t
 
 }  // namespace
 
-Snapshot aggregate_snapshot(const Dataset& ds, const Rules& rules, const Snapshots& snaps, size_t k,
-                            const ReportScope& scope) {
-  const Layout L(ds, rules);
-  const Date date = snaps.dates[k];
-  const int year = academic_year_of(date);
-  struct Acc {
-    Counts total, send;
-    std::vector<Counts> rows;
-  };
-  std::vector<Acc> acc(8);
-  for (auto& a : acc) a.rows.resize(L.size());
-  const unsigned used = parallel_ranges(ds.people.size(), [&](unsigned t, size_t begin, size_t end) {
-    Acc& me = acc[t];
-    for (size_t i = begin; i < end; ++i) {
-      const auto p = static_cast<uint32_t>(i);
-      const uint32_t a = snaps.at(k, p);
-      if (a == Snapshots::kNotEvaluated || !in_scope(ds, scope, p)) continue;
-      const int age = year - ds.people.age_base[p];
-      if (age == 16 || age == 17) {
-        count(me.total, rules, ds, a);
-        accumulate(ds, rules, L, p, age, a, me.rows);
-      } else if (age >= 18 && age <= 24 && ds.people.sen_status[p] == SenStatus::kEhcPlan) {
-        count(me.send, rules, ds, a);
-      }
-    }
-  }, 8);
-  for (unsigned t = 1; t < used; ++t) {
-    acc[0].total += acc[t].total;
-    acc[0].send += acc[t].send;
-    for (size_t i = 0; i < L.size(); ++i) acc[0].rows[i] += acc[t].rows[i];
-  }
-  const Acc& sum = acc[0];
+namespace {
 
+// Turns summed counters into the report's breakdown rows.
+Snapshot build_snapshot_impl(const Dataset& ds, const Rules& rules, const Layout& L, Date date, const Counts& total,
+                             const Counts& send, const Counts* rows) {
   Snapshot s;
   s.date = date;
-  s.total = sum.total;
-  s.send_18_24 = sum.send;
-  auto rows_of = [&](Layout::Kind kind) { return &sum.rows[L.offset[kind]]; };
+  s.total = total;
+  s.send_18_24 = send;
+  auto rows_of = [&](Layout::Kind kind) { return &rows[L.offset[kind]]; };
   auto nonempty = [](const Counts& c) { return c.cohort + c.custody > 0; };
   {
     Breakdown b{"age", {}};
@@ -200,6 +176,65 @@ Snapshot aggregate_snapshot(const Dataset& ds, const Rules& rules, const Snapsho
   return s;
 }
 
+}  // namespace
+
+std::vector<Snapshot> aggregate_snapshots(const Dataset& ds, const Rules& rules, const Snapshots& snaps,
+                                          const ReportScope& scope) {
+  const Layout L(ds, rules);
+  const size_t K = snaps.dates.size();
+  const std::vector<uint8_t> outcome_of = outcome_of_codes(rules);
+  std::vector<int> years;
+  for (Date d : snaps.dates) years.push_back(academic_year_of(d));
+  // Per thread and date: totals and every breakdown row, merged at the end. One pass over
+  // people serves all dates, so each person's columns are read once.
+  struct Acc {
+    std::vector<Counts> total, send, rows;
+  };
+  std::vector<Acc> acc(8);
+  for (auto& a : acc) {
+    a.total.resize(K);
+    a.send.resize(K);
+    a.rows.resize(K * L.size());
+  }
+  const unsigned used = parallel_ranges(ds.people.size(), [&](unsigned t, size_t begin, size_t end) {
+    Acc& me = acc[t];
+    for (size_t i = begin; i < end; ++i) {
+      const auto p = static_cast<uint32_t>(i);
+      if (!in_scope(ds, scope, p)) continue;
+      const int base = ds.people.age_base[p];
+      for (size_t k = 0; k < K; ++k) {
+        const uint32_t a = snaps.at(k, p);
+        if (a == Snapshots::kNotEvaluated) continue;
+        const uint8_t outcome = a == kNoIndex ? uint8_t{kNotKnown} : outcome_of[ds.activities.code[a]];
+        const int age = years[k] - base;
+        if (age == 16 || age == 17) {
+          count(me.total[k], outcome);
+          accumulate(ds, rules, L, p, age, outcome, &me.rows[k * L.size()]);
+        } else if (age >= 18 && age <= 24 && ds.people.sen_status[p] == SenStatus::kEhcPlan) {
+          count(me.send[k], outcome);
+        }
+      }
+    }
+  }, 8);
+  for (unsigned t = 1; t < used; ++t) {
+    for (size_t k = 0; k < K; ++k) {
+      acc[0].total[k] += acc[t].total[k];
+      acc[0].send[k] += acc[t].send[k];
+    }
+    for (size_t i = 0; i < acc[0].rows.size(); ++i) acc[0].rows[i] += acc[t].rows[i];
+  }
+  std::vector<Snapshot> out;
+  for (size_t k = 0; k < K; ++k) out.push_back(build_snapshot_impl(ds, rules, L, snaps.dates[k], acc[0].total[k],
+                                                              acc[0].send[k], &acc[0].rows[k * L.size()]));
+  return out;
+}
+
+Snapshot aggregate_snapshot(const Dataset& ds, const Rules& rules, const Snapshots& snaps, size_t k,
+                            const ReportScope& scope) {
+  return aggregate_snapshots(ds, rules, snaps, scope).at(k);
+}
+
+
 StatutoryReport statutory_report(const Dataset& ds, const Rules& rules, int year, int month,
                                  const ReportScope& scope) {
   StatutoryReport r;
@@ -259,7 +294,7 @@ AnnualReport annual_report(const Dataset& ds, const Rules& rules, int year, cons
   opt.min_academic_age = 16;
   opt.max_academic_age = 24;
   const Snapshots snaps = take_snapshots(ds, rules, dates, opt);
-  for (size_t k = 0; k < 4; ++k) r.snapshots.push_back(aggregate_snapshot(ds, rules, snaps, k, scope));
+  r.snapshots = aggregate_snapshots(ds, rules, snaps, scope);
   for (size_t k = 0; k < 3; ++k) {
     r.months.push_back(month_name(dates[k]));
     r.neet_pct += r.snapshots[k].total.neet_pct();
@@ -269,6 +304,22 @@ AnnualReport annual_report(const Dataset& ds, const Rules& rules, int year, cons
   r.neet_pct /= 3.0;
   r.not_known_pct /= 3.0;
   r.neet_nk_pct /= 3.0;
+  for (size_t i = 0; i < r.snapshots[0].breakdowns.size(); ++i) {
+    AnnualBreakdown b{r.snapshots[0].breakdowns[i].name, {}};
+    std::unordered_map<std::string, size_t> index;
+    for (size_t k = 0; k < 3; ++k) {
+      for (const auto& row : r.snapshots[k].breakdowns[i].rows) {
+        auto [it, fresh] = index.emplace(row.key, b.rows.size());
+        if (fresh) b.rows.push_back({row.key, row.label});
+        AnnualRow& a = b.rows[it->second];
+        a.cohort += static_cast<double>(row.counts.cohort) / 3.0;
+        a.neet_pct += row.counts.neet_pct() / 3.0;
+        a.not_known_pct += row.counts.not_known_pct() / 3.0;
+      }
+    }
+    for (auto& a : b.rows) a.neet_nk_pct = a.neet_pct + a.not_known_pct;
+    r.breakdowns.push_back(std::move(b));
+  }
   r.participation_month = month_name(dates[3]);
   r.participation_pct = r.snapshots[3].total.participation_pct();
   return r;

@@ -71,6 +71,18 @@ struct StatutoryReport {
   int64_t people_neet_in_month = 0;  // NEET on at least one day of the month
 };
 
+// A breakdown row of the annual figure: the three monthly percentages averaged, and the
+// mean cohort. Rows are matched by key across the months (a school may have nobody in one
+// month); a month without the row counts as 0%.
+struct AnnualRow {
+  std::string key, label;
+  double cohort = 0, neet_pct = 0, not_known_pct = 0, neet_nk_pct = 0;
+};
+struct AnnualBreakdown {
+  std::string name;
+  std::vector<AnnualRow> rows;  // in order of first appearance
+};
+
 struct AnnualReport {
   int year = 0;  // academic year start, e.g. 2024 for 2024-25
   std::vector<std::string> months;  // the three averaged months, YYYY-MM
@@ -78,9 +90,14 @@ struct AnnualReport {
   double neet_pct = 0, not_known_pct = 0, neet_nk_pct = 0;
   std::string participation_month;
   double participation_pct = 0;
+  std::vector<AnnualBreakdown> breakdowns;  // the averaged rows, one per snapshot breakdown
 };
 
-// Builds the counts of every snapshot date from engine output computed with ages 16-24.
+// Builds the counts of every snapshot date from engine output computed with ages 16-24,
+// in one pass over people.
+std::vector<Snapshot> aggregate_snapshots(const Dataset& ds, const Rules& rules, const Snapshots& snaps,
+                                          const ReportScope& scope);
+// The same for one of the dates.
 Snapshot aggregate_snapshot(const Dataset& ds, const Rules& rules, const Snapshots& snaps, size_t k,
                             const ReportScope& scope);
 

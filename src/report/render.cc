@@ -134,35 +134,19 @@ ordered_json to_json(const AnnualReport& r) {
   j["monthly"] = std::move(monthly);
   // Breakdowns of the annual figure: each row's three monthly percentages averaged.
   ordered_json b = ordered_json::object();
-  for (size_t i = 0; i < r.snapshots[0].breakdowns.size(); ++i) {
-    const std::string& name = r.snapshots[0].breakdowns[i].name;
+  for (const auto& bd : r.breakdowns) {
     ordered_json rows = ordered_json::array();
-    // Rows can differ between months (a school with nobody in one month), so match by key.
-    std::vector<std::pair<std::string, std::string>> keys;
-    for (size_t k = 0; k < 3; ++k)
-      for (const auto& row : r.snapshots[k].breakdowns[i].rows)
-        if (std::find_if(keys.begin(), keys.end(), [&](auto& p) { return p.first == row.key; }) == keys.end())
-          keys.emplace_back(row.key, row.label);
-    for (const auto& [key, label] : keys) {
-      double neet = 0, nk = 0, cohort = 0;
-      for (size_t k = 0; k < 3; ++k) {
-        for (const auto& row : r.snapshots[k].breakdowns[i].rows) {
-          if (row.key != key) continue;
-          neet += row.counts.neet_pct();
-          nk += row.counts.not_known_pct();
-          cohort += static_cast<double>(row.counts.cohort);
-        }
-      }
+    for (const auto& a : bd.rows) {
       ordered_json row;
-      row["key"] = key;
-      row["label"] = label;
-      row["cohort"] = cohort / 3.0;
-      row["neet_pct"] = neet / 3.0;
-      row["not_known_pct"] = nk / 3.0;
-      row["neet_nk_pct"] = (neet + nk) / 3.0;
+      row["key"] = a.key;
+      row["label"] = a.label;
+      row["cohort"] = a.cohort;
+      row["neet_pct"] = a.neet_pct;
+      row["not_known_pct"] = a.not_known_pct;
+      row["neet_nk_pct"] = a.neet_nk_pct;
       rows.push_back(std::move(row));
     }
-    b[name] = std::move(rows);
+    b[bd.name] = std::move(rows);
   }
   j["breakdowns"] = std::move(b);
   {

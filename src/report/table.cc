@@ -174,7 +174,6 @@ std::vector<Table> to_tables(const StatutoryReport& r) {
 std::vector<Table> to_tables(const AnnualReport& r) {
   const std::string head = fmt::format("Annual report for {}, academic age 16-17", academic_year_name(r.year));
   const std::string all_dates = annual_dates(r);
-  const size_t averaged = std::min<size_t>(3, r.snapshots.size());
   std::vector<Table> out;
 
   Table annual;
@@ -241,26 +240,9 @@ std::vector<Table> to_tables(const AnnualReport& r) {
         .add("neet_pct", "NEET %", ColumnKind::kPercent)
         .add("not_known_pct", "Not known %", ColumnKind::kPercent)
         .add("neet_nk_pct", "NEET and not known %", ColumnKind::kPercent);
-    for (const auto& first : r.snapshots[0].breakdowns) {
-      std::vector<std::pair<std::string, std::string>> keys;
-      for (size_t k = 0; k < averaged; ++k)
-        if (const Breakdown* bd = find_breakdown(r.snapshots[k], first.name))
-          for (const auto& row : bd->rows)
-            if (std::find_if(keys.begin(), keys.end(), [&](auto& p) { return p.first == row.key; }) == keys.end())
-              keys.emplace_back(row.key, row.label);
-      for (const auto& [key, label] : keys) {
-        double neet = 0, nk = 0, cohort = 0;
-        for (size_t k = 0; k < averaged; ++k)
-          if (const Breakdown* bd = find_breakdown(r.snapshots[k], first.name))
-            for (const auto& row : bd->rows)
-              if (row.key == key) {
-                neet += row.counts.neet_pct();
-                nk += row.counts.not_known_pct();
-                cohort += static_cast<double>(row.counts.cohort);
-              }
-        mean.rows.push_back({first.name, key, label, cohort / 3.0, neet / 3.0, nk / 3.0, (neet + nk) / 3.0});
-      }
-    }
+    for (const auto& bd : r.breakdowns)
+      for (const auto& a : bd.rows)
+        mean.rows.push_back({bd.name, a.key, a.label, a.cohort, a.neet_pct, a.not_known_pct, a.neet_nk_pct});
     out.push_back(std::move(mean));
   }
 
