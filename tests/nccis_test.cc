@@ -680,7 +680,7 @@ TEST(NccisLaCodes, BuiltInTableMatchesTheDataFile) {
   ASSERT_TRUE(in);
   std::stringstream s;
   s << in.rdbuf();
-  EXPECT_EQ(s.str(), std::string(kDefaultLaCodesCsv)) << "src/nccis/la_codes.cc must hold a copy of data/la_codes.csv";
+  EXPECT_EQ(s.str(), std::string(kDefaultLaCodesCsv)) << "the built-in table is data/la_codes.csv as built";
 #else
   GTEST_SKIP() << "PATHWAYS_SOURCE_DIR not defined";
 #endif
