@@ -58,6 +58,21 @@ TEST(Cli, ExcelWorkbookNeedsOutAndIsWritten) {
   EXPECT_EQ(head, "PK") << "an XLSX file is a zip archive";
 }
 
+TEST(Cli, NccisReturnCarriesNamesFromFolderAndStore) {
+  TempDir dir, out;
+  write_small_folder(dir);
+  const std::string db = "sqlite:" + (out / "s.db");
+  ASSERT_EQ(run("import " + dir.path() + " --db " + db).status, 0);
+  for (const std::string source : {"--data " + dir.path(), "--db " + db}) {
+    const Outcome r =
+        run("export nccis " + source + " --la 890 --month 2025-01 --date-of-send 2025-02-03 --out " + (out / "n.xml"));
+    ASSERT_EQ(r.status, 0) << source << "\n" << r.out;
+    const std::string xml = testing::read_file(out / "n.xml");
+    EXPECT_NE(xml.find("<GivenName>Amy</GivenName>"), std::string::npos) << source;
+    EXPECT_NE(xml.find("<FamilyName>Ray</FamilyName>"), std::string::npos) << source;
+  }
+}
+
 TEST(Cli, AnnualJson) {
   TempDir dir;
   write_small_folder(dir);

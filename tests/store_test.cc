@@ -5,6 +5,8 @@
 
 #include <gtest/gtest.h>
 
+#include <ctime>
+
 #include "report/participation.h"
 #include "report/render.h"
 #include "testing.h"
@@ -127,6 +129,26 @@ TEST_P(StoreTest, HostileTextIsStoredAsText) {
   EXPECT_EQ(stored.people.given_name[4], "Robert'); DROP TABLE people;--");
   EXPECT_EQ(stored.people.family_name[4], "=HYPERLINK(\"x\")");
   EXPECT_EQ(count("people"), 5);
+}
+
+TEST_P(StoreTest, LeaversAreDatedByTheImportThatRecordedThem) {
+  write_folder(dir_);
+  import_dataset(db(), testing::load_valid(dir_), Rules::defaults(), dir_.path(), "first");
+  EXPECT_TRUE(leaver_recorded_dates(db()).empty()) << "nobody has left yet";
+  // D (LA 888) is now recorded as transferred (T).
+  TempDir next;
+  write_folder(next);
+  std::string people = testing::read_file(next / "people.csv");
+  const std::string from = "D,Di,Smith-Jones,2007-02-02,F,888,P,N,,";
+  people.replace(people.find(from), from.size(), "D,Di,Smith-Jones,2007-02-02,F,888,T,N,,");
+  next.write("people.csv", people);
+  import_dataset(db(), testing::load_valid(next), Rules::defaults(), next.path(), "second");
+  const auto left = leaver_recorded_dates(db());
+  ASSERT_EQ(left.size(), 1u);
+  const std::time_t now = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&now, &tm);
+  EXPECT_EQ(left.at("D"), make_date(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday));
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, StoreTest, ::testing::Values("sqlite", "postgresql"),

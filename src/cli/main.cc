@@ -12,6 +12,7 @@
 #include <iostream>
 #include <optional>
 #include <string>
+#include <unordered_map>
 
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
@@ -409,7 +410,17 @@ int main(int argc, char** argv) {
         if (!d) throw BadInput(fmt::format("--date-of-send: '{}' is not a real date", a.date_of_send));
         o.date_of_send = *d;
       }
-      const Dataset ds = load_or_fail(a.c, rules);
+      const Dataset ds = load_or_fail(a.c, rules, /*with_indicators=*/false, /*with_names=*/true);
+      // From the store, a leaver is reported once, in the month the store recorded it.
+      std::unordered_map<std::string, Date> left;
+      if (!a.c.db.empty()) {
+        left = leaver_recorded_dates(*open_db(a.c.db));
+        o.left_on = [&](uint32_t p) -> std::optional<Date> {
+          const auto it = left.find(std::string(ds.people.id[p]));
+          if (it == left.end()) return std::nullopt;
+          return it->second;
+        };
+      }
       const Ymd m = to_ymd(*month_end_date);
       try {
         if (!exporting) {

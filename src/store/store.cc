@@ -368,6 +368,38 @@ ImportSummary import_dataset(Db& db, const Dataset& ds, const Rules& rules, cons
   return sum;
 }
 
+std::unordered_map<std::string, Date> leaver_recorded_dates(Db& db) {
+  migrate(db);
+  std::unordered_map<std::string, Date> out;
+  auto rows = db.query(
+      "SELECT p.person_id, v.cohort_status, b.imported_at FROM people p "
+      "JOIN person_versions cur ON cur.person_seq = p.person_seq AND cur.version = p.current_version "
+      "JOIN person_versions v ON v.person_seq = p.person_seq "
+      "JOIN import_batches b ON b.batch_id = v.batch_id "
+      "WHERE cur.cohort_status NOT IN ('P', 'G') ORDER BY p.person_seq, v.version");
+  std::string person, status;
+  Date run_start = kNoDate;
+  auto flush = [&] {
+    if (!person.empty() && run_start != kNoDate) out[person] = run_start;
+  };
+  while (rows->next()) {
+    const std::string_view id = rows->text(0), st = rows->text(1);
+    const auto when = parse_date(rows->text(2).substr(0, 10));
+    if (id != person) {
+      flush();
+      person = std::string(id);
+      status.clear();
+      run_start = kNoDate;
+    }
+    if (st != status) {  // a new run of versions with this status starts here
+      status = std::string(st);
+      run_start = when ? *when : kNoDate;
+    }
+  }
+  flush();
+  return out;
+}
+
 Dataset load_store(Db& db, const Rules& rules, LoadReport& report, const LoadOptions& options, bool own_snapshot) {
   migrate(db);
   std::string people_sql = "SELECT p.person_id";

@@ -11,6 +11,7 @@
 
 #include <cstdint>
 #include <string>
+#include <unordered_map>
 
 #include "domain/rules.h"
 #include "engine/dataset.h"
@@ -51,6 +52,12 @@ ImportSummary import_dataset(Db& db, const Dataset& ds, const Rules& rules, cons
 // caller already holds one).
 Dataset load_store(Db& db, const Rules& rules, LoadReport& report, const LoadOptions& options = {},
                    bool own_snapshot = true);
+
+// For every person whose current cohort status is a leaver status (not P or G): the date
+// the store first recorded that status (the import of the first version of the latest
+// unbroken run of versions with it), keyed by person_id. The monthly return reports a
+// leaver once, in that month.
+std::unordered_map<std::string, Date> leaver_recorded_dates(Db& db);
 
 // The canonical text of each column of a stored row (formats.md column names and value
 // spellings), used for storage, comparison and export.
