@@ -438,7 +438,9 @@ std::unique_ptr<Db> open_sqlite(const std::string& path) {
   }
   sqlite3_busy_timeout(c->db, kSqliteBusyTimeoutMs);
   try {
-    c->exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON");
+    // A 128 MiB page cache (allocated only as used) keeps the B-trees of a large import in
+    // memory instead of re-reading pages for every row.
+    c->exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; PRAGMA cache_size=-131072");
   } catch (const DbError& e) {
     throw DbError("cannot open SQLite database '" + path + "': " + e.what());
   }
