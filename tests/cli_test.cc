@@ -63,7 +63,7 @@ TEST(Cli, NccisReturnCarriesNamesFromFolderAndStore) {
   write_small_folder(dir);
   const std::string db = "sqlite:" + (out / "s.db");
   ASSERT_EQ(run("import " + dir.path() + " --db " + db).status, 0);
-  for (const std::string source : {"--data " + dir.path(), "--db " + db}) {
+  for (const std::string& source : {"--data " + dir.path(), "--db " + db}) {
     const Outcome r =
         run("export nccis " + source + " --la 890 --month 2025-01 --date-of-send 2025-02-03 --out " + (out / "n.xml"));
     ASSERT_EQ(r.status, 0) << source << "\n" << r.out;

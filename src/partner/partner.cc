@@ -21,15 +21,6 @@ namespace {
 
 using json = nlohmann::ordered_json;
 
-std::string now_utc() {
-  const std::time_t t = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
-
 uint64_t fnv(std::string_view s, uint64_t h = 1469598103934665603ull) {
   for (unsigned char c : s) h = (h ^ c) * 1099511628211ull;
   return h;
@@ -568,7 +559,7 @@ SideCounts write_side_rows(Db& db, const std::vector<DestinationRow>& dests, con
       "INSERT INTO import_batches (batch_id, source, imported_by, imported_at, people_added, people_changed, "
       "activities_added, activities_changed, indicators_added, indicators_changed) VALUES ($1, $2, $3, $4, 0, 0, 0, 0, "
       "0, 0)",
-      {std::to_string(sc.batch_id), source, user, now_utc()});
+      {std::to_string(sc.batch_id), source, user, store_timestamp()});
   for (const Spec* s : {&dspec, &ospec}) {
     int64_t next_seq = scalar(db, fmt::format("SELECT COALESCE(MAX({}), 0) FROM {}", s->seq, s->table));
     auto insert_row = db.prepare(fmt::format(
@@ -983,7 +974,7 @@ PartnerImportResult import_partner_records(Db& db, const Rules& rules, FeedKind 
     res.offers_added = sc.offers_added;
     res.offers_changed = sc.offers_changed;
     int64_t next_id = scalar(db, "SELECT COALESCE(MAX(review_id), 0) FROM review_queue");
-    const std::string at = now_utc();
+    const std::string at = store_timestamp();
     for (auto& [i, it] : new_items) {
       // Under the lock: a concurrent import of the same file may have queued it already.
       auto q = db.query("SELECT review_id FROM review_queue WHERE row_key = $1 AND status = 'open'", {dec[i].row_key});
@@ -1109,7 +1100,7 @@ ResolveResult resolve_review(Db& db, const Rules& rules, int64_t review_id, std:
     auto claim = db.prepare(
         "UPDATE review_queue SET status = 'resolved', resolution_person_id = $1, resolved_by = $2, resolved_at = $3, "
         "resolution_note = $4 WHERE review_id = $5 AND status = 'open'");
-    const int64_t n = claim->run({res.person_id, user, now_utc(), res.new_person ? DbValue{"new person"} : DbValue{},
+    const int64_t n = claim->run({res.person_id, user, store_timestamp(), res.new_person ? DbValue{"new person"} : DbValue{},
                                   std::to_string(review_id)});
     claim.reset();
     if (n != 1) throw std::invalid_argument(fmt::format("review {}: resolved by someone else meanwhile", review_id));
@@ -1148,7 +1139,7 @@ void dismiss_review(Db& db, int64_t review_id, const std::string& user, const st
     auto st = db.prepare(
         "UPDATE review_queue SET status = 'dismissed', resolved_by = $1, resolved_at = $2, resolution_note = $3 "
         "WHERE review_id = $4 AND status = 'open'");
-    const int64_t n = st->run({user, now_utc(), note.empty() ? DbValue{} : DbValue{note}, std::to_string(review_id)});
+    const int64_t n = st->run({user, store_timestamp(), note.empty() ? DbValue{} : DbValue{note}, std::to_string(review_id)});
     st.reset();
     if (n != 1) throw std::invalid_argument(fmt::format("review {}: no such open item", review_id));
     db.commit();

@@ -158,7 +158,9 @@ CREATE TABLE partner_imports (
   return list;
 }
 
-std::string now_utc() {
+}  // namespace
+
+std::string store_timestamp() {
   const std::time_t t = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
   std::tm tm{};
   gmtime_r(&t, &tm);
@@ -166,8 +168,6 @@ std::string now_utc() {
   std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
   return buf;
 }
-
-}  // namespace
 
 int64_t latest_schema_version() { return migrations().back().version; }
 
@@ -200,7 +200,7 @@ void migrate(Db& db) {
       if (m.version <= current) continue;
       db.exec(m.sql);
       db.query("INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)",
-               {std::to_string(m.version), std::string(m.name), now_utc()});
+               {std::to_string(m.version), std::string(m.name), store_timestamp()});
     }
     db.commit();
   } catch (...) {
@@ -209,6 +209,5 @@ void migrate(Db& db) {
   }
 }
 
-std::string store_timestamp() { return now_utc(); }
 
 }  // namespace pathways

@@ -7,7 +7,6 @@
 
 namespace pathways {
 
-std::string store_timestamp();  // schema.cc
 
 namespace {
 

@@ -22,6 +22,9 @@ namespace pathways {
 
 // Applies any migrations not yet applied. Safe to call on every start.
 void migrate(Db& db);
+// Now in UTC as "YYYY-MM-DDTHH:MM:SSZ", the form every stored timestamp takes.
+std::string store_timestamp();
+
 // The highest applied migration, 0 for an empty database.
 int64_t schema_version(Db& db);
 // The number of the newest migration this build knows.
