@@ -11,7 +11,13 @@ packages=(
 )
 # The tests run against a real PostgreSQL server too.
 if [ "${1:-}" = "--test" ]; then
-  packages+=(postgresql-15)
+  packages+=(postgresql-15 chromium)
+fi
+
+# The web front end is built with Node.js and npm: the machine's own when it has them,
+# Debian's otherwise.
+if ! command -v npm >/dev/null 2>&1; then
+  packages+=(nodejs npm)
 fi
 
 missing=()

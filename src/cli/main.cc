@@ -31,6 +31,8 @@
 #include "store/db.h"
 #include "partner/partner.h"
 #include "store/store.h"
+#include "cli/serve_cmd.h"
+#include "cli/user_cmd.h"
 
 namespace {
 
@@ -299,6 +301,11 @@ int main(int argc, char** argv) {
   cmd_pdups->add_option("--threshold", p_threshold, "lowest score listed (0-1, default 0.85)")->check(CLI::Range(0.0, 1.0));
   cmd_pdups->add_option("--format", p_format, "table, json or csv")->check(formats);
   cmd_pdups->add_option("--rules", p_rules, "rules file (default: built-in, or $PATHWAYS_RULES)");
+
+  // user: accounts for the web server (runs as CLI11 callbacks, cli/user_cmd.h)
+  add_user_commands(app);
+  // serve: the web application (cli/serve_cmd.h)
+  add_serve_command(app);
 
   CLI11_PARSE(app, argc, argv);
 

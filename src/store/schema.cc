@@ -16,6 +16,10 @@ struct Migration {
   int64_t version;
   const char* name;
   const char* sql;  // portable between SQLite and PostgreSQL
+  // Run after `sql` on that database only (triggers and functions, whose SQL differs);
+  // null when there is none.
+  const char* sqlite_sql = nullptr;
+  const char* postgres_sql = nullptr;
 };
 
 const std::vector<Migration>& migrations() {
@@ -154,6 +158,94 @@ CREATE TABLE partner_imports (
   applied_rows BIGINT NOT NULL
 );
 )SQL"},
+      {3, "accounts, sessions, sign-in failures and the append-only audit log", R"SQL(
+CREATE TABLE users (
+  user_id BIGINT PRIMARY KEY,
+  username TEXT NOT NULL UNIQUE,
+  role TEXT NOT NULL,
+  school_id TEXT,
+  coach_id TEXT,
+  password_hash TEXT NOT NULL,
+  must_change_password BIGINT NOT NULL,
+  disabled BIGINT NOT NULL,
+  created_at TEXT NOT NULL,
+  created_by TEXT NOT NULL,
+  password_changed_at TEXT NOT NULL,
+  updated_at TEXT,
+  updated_by TEXT
+);
+CREATE UNIQUE INDEX users_by_lower_username ON users (LOWER(username));
+CREATE TABLE user_sessions (
+  token_digest TEXT PRIMARY KEY,
+  user_id BIGINT NOT NULL REFERENCES users (user_id),
+  csrf_token TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  last_seen_at TEXT NOT NULL,
+  expires_at TEXT NOT NULL,
+  remote TEXT NOT NULL
+);
+CREATE INDEX user_sessions_by_user ON user_sessions (user_id);
+CREATE INDEX user_sessions_by_expiry ON user_sessions (expires_at);
+CREATE TABLE login_failures (
+  username TEXT NOT NULL,
+  remote TEXT NOT NULL,
+  at TEXT NOT NULL
+);
+CREATE INDEX login_failures_by_username ON login_failures (username, at);
+CREATE INDEX login_failures_by_remote ON login_failures (remote, at);
+CREATE INDEX login_failures_by_at ON login_failures (at);
+CREATE TABLE audit_log (
+  audit_id BIGINT PRIMARY KEY,
+  at TEXT NOT NULL,
+  username TEXT NOT NULL,
+  role TEXT NOT NULL,
+  action TEXT NOT NULL,
+  record_type TEXT NOT NULL,
+  record_id TEXT,
+  remote TEXT NOT NULL,
+  detail TEXT
+);
+CREATE INDEX audit_log_by_at ON audit_log (at);
+CREATE INDEX audit_log_by_username ON audit_log (username, audit_id);
+CREATE INDEX audit_log_by_record ON audit_log (record_id, audit_id);
+)SQL",
+       // The audit log is append-only in the database itself, whatever the application does.
+       R"SQL(
+CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+BEGIN
+  SELECT RAISE(ABORT, 'audit_log is append-only: UPDATE is not allowed');
+END;
+CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+BEGIN
+  SELECT RAISE(ABORT, 'audit_log is append-only: DELETE is not allowed');
+END;
+)SQL",
+       R"SQL(
+CREATE FUNCTION audit_log_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  RAISE EXCEPTION 'audit_log is append-only: % is not allowed', TG_OP;
+END;
+$$;
+CREATE TRIGGER audit_log_no_update_or_delete BEFORE UPDATE OR DELETE ON audit_log
+  FOR EACH ROW EXECUTE FUNCTION audit_log_append_only();
+CREATE TRIGGER audit_log_no_truncate BEFORE TRUNCATE ON audit_log
+  FOR EACH STATEMENT EXECUTE FUNCTION audit_log_append_only();
+)SQL"},
+      {4, "engagement coaching caseloads", R"SQL(
+CREATE TABLE caseload_episodes (
+  person_id TEXT NOT NULL,
+  coach_id TEXT NOT NULL,
+  school_id TEXT,
+  programme TEXT,
+  joined_date TEXT NOT NULL,
+  left_date TEXT,
+  leave_reason TEXT,
+  recorded_by TEXT NOT NULL,
+  recorded_at TEXT NOT NULL,
+  PRIMARY KEY (person_id, coach_id, joined_date)
+);
+CREATE INDEX caseload_episodes_by_coach ON caseload_episodes (coach_id, joined_date);
+)SQL"},
   };
   return list;
 }
@@ -199,6 +291,8 @@ void migrate(Db& db) {
     for (const auto& m : migrations()) {
       if (m.version <= current) continue;
       db.exec(m.sql);
+      const char* extra = db.dialect() == "postgresql" ? m.postgres_sql : m.sqlite_sql;
+      if (extra) db.exec(extra);
       db.query("INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)",
                {std::to_string(m.version), std::string(m.name), store_timestamp()});
     }
