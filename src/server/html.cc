@@ -43,7 +43,6 @@ std::string page(const PageOptions& o, std::string_view main_html) {
   if (!o.nav.empty()) {
     nav += R"(<section aria-label="Service information" class="govuk-service-navigation" data-module="govuk-service-navigation">
 <div class="govuk-width-container"><div class="govuk-service-navigation__container">
-<span class="govuk-service-navigation__service-name"><a href="/" class="govuk-service-navigation__link">Pathways</a></span>
 <nav aria-label="Menu" class="govuk-service-navigation__wrapper">
 <button type="button" class="govuk-service-navigation__toggle govuk-js-service-navigation-toggle" aria-controls="navigation" hidden aria-hidden="true">Menu</button>
 <ul class="govuk-service-navigation__list" id="navigation">
@@ -88,10 +87,10 @@ std::string page(const PageOptions& o, std::string_view main_html) {
 <a href="#main-content" class="govuk-skip-link" data-module="govuk-skip-link">Skip to main content</a>
 <header class="govuk-template__header">
 <div class="govuk-generic-header"><div class="govuk-generic-header__container govuk-width-container"><div class="govuk-generic-header__logo"><a href="/" class="govuk-generic-header__homepage-link">Pathways</a></div></div></div>
-{}</header>
-{}<div class="govuk-width-container{}">
-{}<main class="govuk-main-wrapper" id="main-content">
-{}
+{}{}</header>
+<div class="govuk-width-container{}">
+<main class="govuk-main-wrapper" id="main-content">
+{}{}
 </main>
 </div>
 <footer class="govuk-footer"><div class="govuk-width-container"><div class="govuk-footer__meta"><div class="govuk-footer__meta-item govuk-footer__meta-item--grow">

@@ -235,9 +235,9 @@ void Impl::register_pages() {
       }
       return table(t);
     };
-    main += "<h2 class=\"govuk-heading-m\">Vulnerable groups</h2>" + rows_table("by_vulnerable_group", "By vulnerable group", "Group");
-    main += "<h2 class=\"govuk-heading-m\">Schools</h2><p class=\"govuk-body\">By the school or setting each young person "
-            "attended in Year 11.</p>" + rows_table("by_school", "By school", "School");
+    main += rows_table("by_vulnerable_group", "Vulnerable groups", "Group");
+    main += rows_table("by_school", "Schools", "School") +
+            "<p class=\"govuk-body-s\">Schools are the school or setting each young person attended in Year 11.</p>";
     PageOptions o = ctx.page_options("Dashboard", "/");
     o.scripts.push_back("dashboard.js");
     ctx.html(200, o, main);
@@ -313,6 +313,26 @@ void Impl::register_pages() {
                                                         : esc(date_text(s.lapse_date)) +
                                                               (s.lapse_date - on <= 30 ? " " + tag("Within 30 days", "yellow") : "")});
     }
+    if (!s.known()) {
+      // The latest activity that has started, and when it stopped counting.
+      uint32_t last = kNoIndex;
+      for (uint32_t a = ds.activity_begin[p]; a < ds.activity_begin[p + 1]; ++a)
+        if (ds.activities.start[a] <= on && (last == kNoIndex || ds.activities.start[a] >= ds.activities.start[last])) last = a;
+      if (last != kNoIndex) {
+        now.push_back({"Last activity", esc(code_label(rules, ds.activities.code[last]))});
+        const Date verified = ds.activities.verified[last] != kNoDate && ds.activities.verified[last] <= on
+                                  ? std::max(ds.activities.verified[last], ds.activities.start[last])
+                                  : ds.activities.start[last];
+        const Date lapse = lapse_date(ds, rules, p, last, verified);
+        const Date ended = ds.activities.end[last] != kNoDate && (lapse == kNoDate || ds.activities.end[last] < lapse)
+                               ? ds.activities.end[last] + 1
+                               : lapse;
+        now.push_back({"Last confirmed", esc(date_text(verified))});
+        if (ended != kNoDate) now.push_back({"Stopped counting", esc(date_text(ended))});
+      } else {
+        now.push_back({"Last activity", "None recorded"});
+      }
+    }
     main += "<h2 class=\"govuk-heading-m\">Current status</h2>" + summary_list(now);
     if (allowed(ctx.user().role, Permission::kRecord)) {
       main += "<div class=\"govuk-button-group\">" +
@@ -328,7 +348,8 @@ void Impl::register_pages() {
     details.push_back({"Date of birth", esc(date_text(ds.people.date_of_birth[p])) + fmt::format(" (academic age {})", academic_age(ds.people.date_of_birth[p], on))});
     details.push_back({"UPN", esc(ds.people.upn[p])});
     details.push_back({"ULN", esc(ds.people.uln[p])});
-    details.push_back({"Gender", esc(gender_code(ds.people.gender[p]))});
+    const Gender g = ds.people.gender[p];
+    details.push_back({"Gender", g == Gender::kFemale ? "Female" : g == Gender::kMale ? "Male" : g == Gender::kOther ? "Other" : "Not known"});
     details.push_back({"Postcode", esc(ds.people.postcode[p])});
     details.push_back({"LA of residence", fmt::format("{:03d}", ds.people.la_code[p])});
     details.push_back({"Cohort status", esc(std::string(1, ds.people.cohort_status[p]))});
@@ -681,7 +702,9 @@ void Impl::register_pages() {
       PageOptions o = ctx.page_options("Upload canonical files", "/upload");
       o.has_error = true;
       o.wide = true;
-      return ctx.html(400, o, result + "<p class=\"govuk-body\"><a class=\"govuk-link\" href=\"/upload\">Upload corrected files</a></p>");
+      return ctx.html(400, o,
+                      heading("Upload canonical files") + result +
+                          "<p class=\"govuk-body\"><a class=\"govuk-link\" href=\"/upload\">Upload corrected files</a></p>");
     }
     ImportSummary sum;
     {
