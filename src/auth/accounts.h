@@ -91,6 +91,9 @@ std::string username_problem(std::string_view username);
 // processes on one database, a sign-out, password change or disabling done by one process
 // reaches sessions cached by another within that interval; within one process it is
 // immediate (sign-out, password changes, set_password and set_disabled invalidate the cache).
+//
+// Writes take only short transactions of their own (never the import lock on PostgreSQL).
+// On SQLite, which has one writer at a time, they wait while an import is being committed.
 class Accounts {
  public:
   explicit Accounts(const std::string& db_url, std::chrono::seconds session_idle = std::chrono::hours(8));
@@ -144,8 +147,8 @@ struct AuditEntry {
 // Search criteria, all optional. username, record_id and action match exactly. from and to
 // are UTC dates ("2026-01-31") or timestamps ("2026-01-31T09:30", ":SS", ".mmm", optional
 // "Z"); both are inclusive at their own precision, so to=2026-01-31 takes the whole day.
-// limit is clamped to 1..10000 (default 200); before_id > 0 pages backwards (entries with a
-// smaller id).
+// limit: at most that many entries (<= 0 means the default 200; capped at 10000);
+// before_id > 0 pages backwards (entries with a smaller id).
 struct AuditQuery {
   std::string username, record_id, action, from, to;
   int64_t limit = 200;

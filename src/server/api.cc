@@ -288,7 +288,13 @@ void Impl::register_api() {
     q.from = ctx.param("from");
     q.to = ctx.param("to");
     nlohmann::ordered_json list = nlohmann::ordered_json::array();
-    for (const auto& e : audit_log->search(q))
+    std::vector<AuditEntry> entries;
+    try {
+      entries = audit_log->search(q);
+    } catch (const AccountError& e) {
+      return ctx.json_error(400, e.what());
+    }
+    for (const auto& e : entries)
       list.push_back({{"id", e.id}, {"at", e.at}, {"username", e.username}, {"role", e.role}, {"action", e.action},
                       {"record_type", e.record_type}, {"record_id", e.record_id}, {"remote", e.remote}, {"detail", e.detail}});
     ctx.audit("search", "audit_log", "");
