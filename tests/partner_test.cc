@@ -540,6 +540,84 @@ TEST_P(PartnerTest, TheSameFileImportedTwiceAtOnceLandsOnce) {
   EXPECT_EQ(open_reviews(db()).size(), 2u);
 }
 
+// A feed is stored in one transaction: people, activities, review items and the import log
+// land together or not at all. Here the last write (the import log) fails, after the people,
+// activities and review items of the feed were written: none of them may stay.
+TEST_P(PartnerTest, AFeedIsAllOrNothing) {
+  const auto before = table_counts();
+  const Dataset stored = from_store();
+  // One import log row per feed only, and one for provider events already there.
+  db().exec("CREATE UNIQUE INDEX partner_test_one_per_feed ON partner_imports (feed)");
+  db().query(
+      "INSERT INTO partner_imports (import_id, feed, source, imported_by, imported_at, rows_read, matched_exact, "
+      "matched_score, matched_by_review, new_people, to_review, applied_rows) VALUES (100, 'provider_events', 'x', "
+      "'test', '2025-01-01T00:00:00Z', 0, 0, 0, 0, 0, 0, 0)");
+  dir_.write("provider_events.csv", kStarters);
+  LoadReport report;
+  PartnerOptions opt;
+  opt.default_la_code = "890";
+  EXPECT_THROW(import_partner_feed(db(), Rules::defaults(), FeedKind::kProviderEvents, dir_ / "provider_events.csv",
+                                   "officer", report, opt),
+               DbError);
+  auto after = table_counts();
+  after.back() -= 1;  // the planted import log row
+  EXPECT_EQ(after, before);
+  EXPECT_EQ(from_store().people.size(), stored.people.size());
+  EXPECT_TRUE(open_reviews(db()).empty());
+  // The connection is usable and, the obstacle removed, the same feed lands whole.
+  db().exec("DROP INDEX partner_test_one_per_feed");
+  const PartnerImportResult r = feed(FeedKind::kProviderEvents, "provider_events.csv", kStarters);
+  EXPECT_EQ(r.new_people, 1);
+  EXPECT_EQ(r.to_review, 2);
+  EXPECT_EQ(count("people"), 8);
+  EXPECT_EQ(open_reviews(db()).size(), 2u);
+}
+
+// Matching happens under the writers' lock: two feeds naming the same new young person,
+// imported at once, create them once (whichever runs second matches the first's person).
+TEST_P(PartnerTest, TwoFeedsAtOnceMatchAgainstEachOthersNewPeople) {
+  const std::string cohort =
+      "school_id,check_date,upn,given_name,family_name,date_of_birth,year_group,postcode\n"
+      "S2,2025-01-15,R100000000001,Rhea,Vance,2008-10-10,11,L29 9ZZ\n";
+  const std::string starters =
+      "provider_id,event,event_date,uln,upn,given_name,family_name,date_of_birth,postcode,activity_code,course\n"
+      "COL4,start,2025-01-06,,,Rhea,Vance,2008-10-10,L29 9ZZ,230,A levels\n";  // no UPN: matched by name
+  dir_.write("school_cohort.csv", cohort);
+  dir_.write("provider_events.csv", starters);
+  std::vector<std::thread> threads;
+  std::vector<std::string> errors(2);
+  for (int t = 0; t < 2; ++t) {
+    threads.emplace_back([&, t] {
+      try {
+        auto db = open_db(url());
+        LoadReport report;
+        PartnerOptions opt;
+        opt.default_la_code = "890";
+        if (t == 0)
+          import_partner_feed(*db, Rules::defaults(), FeedKind::kSchoolCohort, dir_ / "school_cohort.csv", "school",
+                              report, opt);
+        else
+          import_partner_feed(*db, Rules::defaults(), FeedKind::kProviderEvents, dir_ / "provider_events.csv",
+                              "college", report, opt);
+        if (!report.ok()) errors[t] = "validation failed";
+      } catch (const std::exception& e) {
+        errors[t] = e.what();
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  EXPECT_EQ(errors[0], "");
+  EXPECT_EQ(errors[1], "");
+  EXPECT_EQ(count("people"), 8);  // seven, and Rhea once
+  const Dataset ds = from_store();
+  std::string rhea;
+  for (uint32_t p = 0; p < ds.people.size(); ++p)
+    if (ds.people.family_name[p] == "Vance") rhea = std::string(ds.people.id[p]);
+  ASSERT_FALSE(rhea.empty());
+  const uint32_t p = ds.find_person(rhea);
+  EXPECT_EQ(ds.activity_begin[p + 1] - ds.activity_begin[p], 2u);  // 110 at S2 and 230 at COL4
+}
+
 TEST_P(PartnerTest, TheTemplatesImportAsDocumented) {
   Db* fresh = &db();  // the fixture's people are nobody in the templates
   PartnerOptions opt;

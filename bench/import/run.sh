@@ -22,11 +22,19 @@ for f in people activities indicators; do
 done
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-seconds() { /usr/bin/time -f "%e" "$@" 2>&1 >/dev/null | tail -1; }
+# Runs a command; sets $secs (elapsed) and $peak_mb (peak resident set) for it.
+measure() {
+  local out
+  out=$(/usr/bin/time -f "%e %M" "$@" 2>&1 >/dev/null | tail -1)
+  secs=${out% *}
+  peak_mb=$(( ${out#* } / 1024 ))
+}
 
-pathways_sqlite=$(seconds "$BIN" import "$DATA" --db "sqlite:$work/p.db")
-sqlite_import=$(seconds sqlite3 "$work/raw.db" ".mode csv" ".import $DATA/people.csv people" \
-  ".import $DATA/activities.csv activities" ".import $DATA/indicators.csv indicators")
+measure "$BIN" import "$DATA" --db "sqlite:$work/p.db"
+pathways_sqlite=$secs sqlite_mb=$peak_mb
+measure sqlite3 "$work/raw.db" ".mode csv" ".import $DATA/people.csv people" \
+  ".import $DATA/activities.csv activities" ".import $DATA/indicators.csv indicators"
+sqlite_import=$secs
 
 PG=$(scripts/pg-test-server.sh start)
 base="${PG%/*}"
@@ -36,13 +44,15 @@ for f in people activities indicators; do
   cols=$(head -1 "$DATA/$f.csv" | sed 's/,/ text,/g')
   psql "$base/bench_raw" -q -c "CREATE TABLE $f ($cols text)"
 done
-pathways_pg=$(seconds "$BIN" import "$DATA" --db "$base/bench_p")
-psql_copy=$(seconds psql "$base/bench_raw" -q -c "\\copy people FROM '$DATA/people.csv' CSV HEADER" \
+measure "$BIN" import "$DATA" --db "$base/bench_p"
+pathways_pg=$secs pg_mb=$peak_mb
+measure psql "$base/bench_raw" -q -c "\\copy people FROM '$DATA/people.csv' CSV HEADER" \
   -c "\\copy activities FROM '$DATA/activities.csv' CSV HEADER" \
-  -c "\\copy indicators FROM '$DATA/indicators.csv' CSV HEADER")
+  -c "\\copy indicators FROM '$DATA/indicators.csv' CSV HEADER"
+psql_copy=$secs
 psql "$PG" -q -c "DROP DATABASE bench_p" -c "DROP DATABASE bench_raw"
 
-awk -v rows="$rows" -v ps="$pathways_sqlite" -v si="$sqlite_import" -v pp="$pathways_pg" -v pc="$psql_copy" 'BEGIN {
+awk -v rows="$rows" -v sm="$sqlite_mb" -v pm="$pg_mb" -v ps="$pathways_sqlite" -v si="$sqlite_import" -v pp="$pathways_pg" -v pc="$psql_copy" 'BEGIN {
   printf "%d rows (people + activities + indicators)\n", rows
   printf "%-28s %9s %12s\n", "", "seconds", "rows/s"
   printf "%-28s %9.1f %12.0f\n", "pathways import (SQLite)", ps, rows / ps
@@ -51,4 +61,5 @@ awk -v rows="$rows" -v ps="$pathways_sqlite" -v si="$sqlite_import" -v pp="$path
   printf "%-28s %9.1f %12.0f\n", "psql \\copy", pc, rows / pc
   printf "SQLite: pathways takes %.2fx the time of sqlite3 .import (target: less than 1x)\n", ps / si
   printf "PostgreSQL: pathways takes %.2fx the time of \\copy (target: at most 1.5x)\n", pp / pc
+  printf "peak memory of pathways import: %d MiB (SQLite), %d MiB (PostgreSQL)\n", sm, pm
 }'

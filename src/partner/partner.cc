@@ -5,6 +5,7 @@
 #include <cmath>
 #include <ctime>
 #include <map>
+#include <optional>
 #include <set>
 #include <stdexcept>
 
@@ -725,6 +726,12 @@ PartnerImportResult import_partner_feed(Db& db, const Rules& rules, FeedKind kin
   }
 }
 
+namespace {
+void apply_partner_rows(Db& db, const Rules& rules, FeedKind kind, const std::vector<FeedRow>& rows,
+                        const std::string& source_name, const std::string& user, LoadReport& report,
+                        const PartnerOptions& options, PartnerImportResult& res);
+}  // namespace
+
 PartnerImportResult import_partner_records(Db& db, const Rules& rules, FeedKind kind, RecordSource& records,
                                            const std::string& source_name, const std::string& user,
                                            LoadReport& report, const PartnerOptions& options) {
@@ -739,7 +746,30 @@ PartnerImportResult import_partner_records(Db& db, const Rules& rules, FeedKind 
   res.rows = static_cast<int64_t>(rows.size());
 
   migrate(db);
-  ReadSnapshot snapshot(db);
+  // A real import reads, matches and writes in one transaction under the writers' lock, so
+  // it matches against exactly the store it changes and stores all of it or nothing. A dry
+  // run only reads, from one snapshot.
+  std::optional<ReadSnapshot> snapshot;
+  if (options.dry_run) snapshot.emplace(db);
+  else db.begin_exclusive();
+  try {
+    apply_partner_rows(db, rules, kind, rows, source_name, user, report, options, res);
+    if (options.dry_run) snapshot->end();
+    else if (res.changed()) db.commit();
+    else db.rollback();  // nothing to record
+  } catch (...) {
+    if (!options.dry_run) db.rollback();
+    throw;
+  }
+  return res;
+}
+
+namespace {
+
+// Matches and applies the rows, inside the transaction import_partner_records() opened.
+void apply_partner_rows(Db& db, const Rules& rules, FeedKind kind, const std::vector<FeedRow>& rows,
+                        const std::string& source_name, const std::string& user, LoadReport& report,
+                        const PartnerOptions& options, PartnerImportResult& res) {
   const Dataset ds = load_store_or_throw(db, rules);
   const Matcher matcher(ds, options.thresholds);
 
@@ -756,7 +786,6 @@ PartnerImportResult import_partner_records(Db& db, const Rules& rules, FeedKind 
   }
   const auto stored_dest = stored_hashes(db, false);
   const auto stored_offer = stored_hashes(db, true);
-  snapshot.end();
 
   // Processing order: file order; provider events by date (starts before leavers on a day),
   // so a start and a leave of the same person in one file apply in the right order.
@@ -957,16 +986,14 @@ PartnerImportResult import_partner_records(Db& db, const Rules& rules, FeedKind 
     res.destinations_changed = comp.destinations_changed;
     res.offers_added = comp.offers_added;
     res.offers_changed = comp.offers_changed;
-    return res;
+    return;
   }
 
-  // 1. People and activities: one all-or-nothing import of the delta.
+  // People and activities (the delta), then destinations, offers, review items and the
+  // import log: all in the caller's one transaction.
   const std::string source = fmt::format("partner:{}:{}", feed_name(kind), source_name);
-  if (delta.people.size() > 0) res.data = import_dataset(db, delta, rules, source, user);
-
-  // 2. Destinations, offers, review items and the import log, in one transaction.
-  db.begin_exclusive();
-  try {
+  if (delta.people.size() > 0) res.data = import_dataset_locked(db, delta, rules, source, user);
+  {
     const SideCounts sc = write_side_rows(db, comp.destinations, comp.offers, source, user);
     res.partner_batch_id = sc.batch_id;
     res.destinations_added = sc.destinations_added;
@@ -976,7 +1003,7 @@ PartnerImportResult import_partner_records(Db& db, const Rules& rules, FeedKind 
     int64_t next_id = scalar(db, "SELECT COALESCE(MAX(review_id), 0) FROM review_queue");
     const std::string at = store_timestamp();
     for (auto& [i, it] : new_items) {
-      // Under the lock: a concurrent import of the same file may have queued it already.
+      // The same row twice in one file: the first is queued, the second finds it.
       auto q = db.query("SELECT review_id FROM review_queue WHERE row_key = $1 AND status = 'open'", {dec[i].row_key});
       if (q->next()) {
         outcomes[i].action = RowAction::kAlreadyInReview;
@@ -1010,16 +1037,11 @@ PartnerImportResult import_partner_records(Db& db, const Rules& rules, FeedKind 
            res.partner_batch_id ? DbValue{std::to_string(res.partner_batch_id)} : DbValue{}, std::to_string(res.rows),
            std::to_string(res.matched_exact), std::to_string(res.matched_score), std::to_string(res.matched_by_review),
            std::to_string(res.new_people), std::to_string(res.to_review), std::to_string(res.applied_rows)});
-      db.commit();
-    } else {
-      db.rollback();
     }
-  } catch (...) {
-    db.rollback();
-    throw;
   }
-  return res;
 }
+
+}  // namespace
 
 std::vector<ReviewItem> open_reviews(Db& db) {
   migrate(db);
@@ -1037,35 +1059,23 @@ std::optional<ReviewItem> review_item(Db& db, int64_t review_id) {
   return item_from_row(*rows);
 }
 
-ResolveResult resolve_review(Db& db, const Rules& rules, int64_t review_id, std::optional<std::string> person_id,
-                             const std::string& user) {
-  const auto item = review_item(db, review_id);
-  if (!item) throw std::invalid_argument(fmt::format("review {}: no such item", review_id));
-  if (item->status != "open") throw std::invalid_argument(fmt::format("review {}: already {}", review_id, item->status));
+namespace {
 
-  // The row as it was read from the feed, validated again.
-  std::vector<std::string> header, values;
-  for (const auto& [k, v] : item->incoming) {
-    header.push_back(k);
-    values.push_back(v);
+ResolveResult resolve_locked(Db& db, const Rules& rules, int64_t review_id, const std::optional<std::string>& person_id,
+                             const std::string& user, const ReviewItem& item_in, const FeedRow& r) {
+  const ReviewItem* item = &item_in;
+  // Claim the item, so two people resolving it at once cannot both apply it.
+  {
+    auto claim = db.prepare(
+        "UPDATE review_queue SET status = 'resolved', resolved_by = $1, resolved_at = $2 WHERE review_id = $3 AND "
+        "status = 'open'");
+    const int64_t n = claim->run({user, store_timestamp(), std::to_string(review_id)});
+    if (n != 1) throw std::invalid_argument(fmt::format("review {}: resolved by someone else meanwhile", review_id));
   }
-  MemoryRecords rec(item->source, {header, values});
-  rec.set_lines({0, item->line});
-  LoadReport rep;
-  std::vector<FeedRow> rows = read_feed(item->feed, rec, rules, FeedOptions{}, rep);
-  if (!rep.ok() || rows.size() != 1) {
-    std::string all;
-    for (const auto& e : rep.errors) all += "\n" + format_issue(e);
-    throw std::runtime_error(fmt::format("review {}: the stored row no longer validates:{}", review_id, all));
-  }
-  const FeedRow& r = rows[0];
-
-  ReadSnapshot snapshot(db);
   const Dataset ds = load_store_or_throw(db, rules);
   const Matcher matcher(ds);
   const auto stored_dest = stored_hashes(db, false);
   const auto stored_offer = stored_hashes(db, true);
-  snapshot.end();
   Compiler comp(ds, rules, matcher, stored_dest, stored_offer);
   ResolveResult res;
   PersonWork* w;
@@ -1094,42 +1104,51 @@ ResolveResult resolve_review(Db& db, const Rules& rules, int64_t review_id, std:
   res.detail = parts.empty() ? "no change" : join(parts, "; ");
   const Dataset delta = comp.delta();
 
-  // Claim the item, so two people resolving it at once cannot both apply it.
+  db.query("UPDATE review_queue SET resolution_person_id = $1, resolution_note = $2 WHERE review_id = $3",
+           {res.person_id, res.new_person ? DbValue{"new person"} : DbValue{}, std::to_string(review_id)});
+  const std::string source = fmt::format("review:{}:{}", review_id, item->source);
+  if (delta.people.size() > 0) res.data = import_dataset_locked(db, delta, rules, source, user);
+  write_side_rows(db, comp.destinations, comp.offers, source, user);
+  return res;
+}
+
+}  // namespace
+
+ResolveResult resolve_review(Db& db, const Rules& rules, int64_t review_id, std::optional<std::string> person_id,
+                             const std::string& user) {
+  const auto item = review_item(db, review_id);
+  if (!item) throw std::invalid_argument(fmt::format("review {}: no such item", review_id));
+  if (item->status != "open") throw std::invalid_argument(fmt::format("review {}: already {}", review_id, item->status));
+
+  // The row as it was read from the feed, validated again.
+  std::vector<std::string> header, values;
+  for (const auto& [k, v] : item->incoming) {
+    header.push_back(k);
+    values.push_back(v);
+  }
+  MemoryRecords rec(item->source, {header, values});
+  rec.set_lines({0, item->line});
+  LoadReport rep;
+  std::vector<FeedRow> rows = read_feed(item->feed, rec, rules, FeedOptions{}, rep);
+  if (!rep.ok() || rows.size() != 1) {
+    std::string all;
+    for (const auto& e : rep.errors) all += "\n" + format_issue(e);
+    throw std::runtime_error(fmt::format("review {}: the stored row no longer validates:{}", review_id, all));
+  }
+  const FeedRow& r = rows[0];
+
+  // Everything from here reads and writes in one transaction under the writers' lock: the
+  // row is applied to the store as it is now, and either all of it (the item closed, the
+  // person's rows, destinations and offers) is stored or none.
   db.begin_exclusive();
   try {
-    auto claim = db.prepare(
-        "UPDATE review_queue SET status = 'resolved', resolution_person_id = $1, resolved_by = $2, resolved_at = $3, "
-        "resolution_note = $4 WHERE review_id = $5 AND status = 'open'");
-    const int64_t n = claim->run({res.person_id, user, store_timestamp(), res.new_person ? DbValue{"new person"} : DbValue{},
-                                  std::to_string(review_id)});
-    claim.reset();
-    if (n != 1) throw std::invalid_argument(fmt::format("review {}: resolved by someone else meanwhile", review_id));
+    ResolveResult res = resolve_locked(db, rules, review_id, person_id, user, *item, r);
     db.commit();
+    return res;
   } catch (...) {
     db.rollback();
     throw;
   }
-  try {
-    const std::string source = fmt::format("review:{}:{}", review_id, item->source);
-    if (delta.people.size() > 0) res.data = import_dataset(db, delta, rules, source, user);
-    db.begin_exclusive();
-    try {
-      write_side_rows(db, comp.destinations, comp.offers, source, user);
-      db.commit();
-    } catch (...) {
-      db.rollback();
-      throw;
-    }
-  } catch (...) {
-    // Give the item back: nothing of it was applied, or all of the delta was (which a
-    // second resolve leaves unchanged).
-    db.query(
-        "UPDATE review_queue SET status = 'open', resolution_person_id = NULL, resolved_by = NULL, resolved_at = NULL, "
-        "resolution_note = NULL WHERE review_id = $1",
-        {std::to_string(review_id)});
-    throw;
-  }
-  return res;
 }
 
 void dismiss_review(Db& db, int64_t review_id, const std::string& user, const std::string& note) {

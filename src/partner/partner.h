@@ -3,16 +3,19 @@
 //
 // An import runs in three steps (docs/partner-feeds.md):
 //  1. validate the whole file (feed.h): any bad cell and nothing is applied;
-//  2. match every row against the current store (match.h). Exact identifiers and confident
+//  2. take the writers' lock (Db::begin_exclusive) and match every row against the store as
+//     it is under that lock (match.h). Exact identifiers and confident
 //     scores are applied; uncertain rows go to the review queue with their candidates;
 //     unmatched school and starter rows create a new person; unmatched leavers, drop-outs
 //     and offers go to review. Nobody is ever merged silently, and two rows of one feed
 //     that land on the same young person go to review;
 //  3. compile the applied rows into a *delta* dataset (the people touched, with their
 //     stored fields updated where the feed is authoritative, plus new or changed activity
-//     rows only) and store it with import_dataset(): one transaction, new rows added,
-//     changed rows versioned, everything else untouched. Intended destinations, offers and
-//     the new review items are then written in a second transaction.
+//     rows only) and store it with import_dataset_locked(): new rows added, changed rows
+//     versioned, everything else untouched. Intended destinations, offers, the new review
+//     items and the import log are written in the same transaction, which commits only at
+//     the end: a failure or a kill at any point stores nothing of the feed.
+// A dry run reads from one snapshot, takes no lock and writes nothing.
 // Re-importing the same file changes nothing: rows already in review stay there once,
 // dismissed rows stay dismissed, and a resolved review is remembered, so the row (and any
 // later row with the same identity) goes to the person chosen.

@@ -20,7 +20,9 @@
 //   - rollback() with no open transaction does nothing; commit() with none throws.
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <cctype>
+#include <mutex>
 #include <string>
 
 #include "store/db_backends.h"
@@ -239,30 +241,36 @@ class Statement : public DbStatement {
   std::string sql_;
 };
 
+// Rows are buffered and inserted many at a time with one multi-row INSERT ... VALUES
+// statement: a statement opens its table and index cursors once per step, so a step per
+// row spends more time opening and closing cursors than inserting. A failed step rolls
+// back only that statement (SQLite's statement journal) and dooms the transaction.
 class Bulk : public DbBulk {
  public:
   Bulk(std::shared_ptr<Conn> c, const std::string& table, const std::vector<std::string>& columns)
       : c_(std::move(c)), table_(table), n_(columns.size()) {
     check_identifier(table, true);
     if (columns.empty()) throw DbError("bulk(): no columns given");
-    std::string sql = "INSERT INTO " + table + " (", values;
+    head_ = "INSERT INTO " + table + " (";
     for (size_t i = 0; i < columns.size(); ++i) {
       check_identifier(columns[i], false);
-      sql += (i ? ", " : "") + columns[i];
-      values += (i ? ", ?" : "?") + std::to_string(i + 1);
+      head_ += (i ? ", " : "") + columns[i];
     }
-    sql_ = sql + ") VALUES (" + values + ")";
+    head_ += ") VALUES ";
+    const int limit = sqlite3_limit(c_->db, SQLITE_LIMIT_VARIABLE_NUMBER, -1);
+    batch_ = std::max<size_t>(1, std::min<size_t>(kMaxBatch, static_cast<size_t>(limit > 0 ? limit : 999) / n_));
     // Outside a transaction the load gets its own, so it is all-or-nothing (and fast).
     if (sqlite3_get_autocommit(c_->db)) {
       c_->exec("BEGIN");
       own_ = true;
     }
     try {
-      st_ = prepare_one(*c_, sql_, true);
+      full_ = prepare_batch(batch_);  // also checks the table and columns now
     } catch (...) {
       abandon();
       throw;
     }
+    offsets_.reserve(batch_ * n_);
   }
   ~Bulk() override {
     if (!finished_) abandon();
@@ -273,31 +281,20 @@ class Bulk : public DbBulk {
     try {
       if (row.size() != n_)
         throw DbError("bulk load row has " + std::to_string(row.size()) + " fields, expected " + std::to_string(n_));
-      for (size_t i = 0; i < n_; ++i) {
-        const int index = static_cast<int>(i) + 1;
-        int rc;
-        if (!row[i]) {
-          rc = sqlite3_bind_null(st_, index);
-        } else {
-          check_text(*row[i], "bulk load field");
-          // Static: the row is stepped and the statement reset before this call returns.
-          rc = sqlite3_bind_text64(st_, index, row[i]->data(), row[i]->size(), SQLITE_STATIC, SQLITE_UTF8);
-        }
-        if (rc != SQLITE_OK) throw DbError(c_->message());
-      }
-      const int rc = sqlite3_step(st_);
-      if (rc != SQLITE_DONE) {
-        const std::string m = c_->message();
-        sqlite3_reset(st_);
-        throw DbError(m);
-      }
-      sqlite3_reset(st_);
-      ++rows_;
+      for (const auto& f : row)
+        if (f) check_text(*f, "bulk load field");
     } catch (const DbError& e) {
-      broken_ = true;
-      if (!sqlite3_get_autocommit(c_->db)) c_->failed = true;
-      throw DbError(std::string(e.what()) + " (bulk load of '" + table_ + "', row " + std::to_string(rows_ + 1) + ")");
+      fail(e.what(), rows_ + pending_ + 1, rows_ + pending_ + 1);
     }
+    for (const auto& f : row) {
+      if (!f) {
+        offsets_.push_back({0, kNull});
+      } else {
+        offsets_.push_back({data_.size(), f->size()});
+        data_.append(*f);
+      }
+    }
+    if (++pending_ == batch_) flush();
   }
 
   void finish() override {
@@ -306,8 +303,9 @@ class Bulk : public DbBulk {
       abandon();
       throw DbError("bulk load of '" + table_ + "' failed earlier");
     }
-    sqlite3_finalize(st_);
-    st_ = nullptr;
+    flush();
+    sqlite3_finalize(full_);
+    full_ = nullptr;
     finished_ = true;
     if (own_ && sqlite3_exec(c_->db, "COMMIT", nullptr, nullptr, nullptr) != SQLITE_OK) {
       const std::string m = c_->message();
@@ -317,10 +315,71 @@ class Bulk : public DbBulk {
   }
 
  private:
+  static constexpr size_t kMaxBatch = 64;
+  static constexpr size_t kNull = static_cast<size_t>(-1);
+  struct Span {
+    size_t offset, size;
+  };
+
+  sqlite3_stmt* prepare_batch(size_t rows) {
+    std::string sql = head_;
+    for (size_t r = 0; r < rows; ++r) {
+      sql += r ? ",(" : "(";
+      for (size_t i = 0; i < n_; ++i) sql += i ? ",?" : "?";
+      sql += ')';
+    }
+    sqlite3_stmt* st = nullptr;
+    if (sqlite3_prepare_v3(c_->db, sql.c_str(), static_cast<int>(sql.size() + 1), SQLITE_PREPARE_PERSISTENT, &st,
+                           nullptr) != SQLITE_OK)
+      throw DbError(c_->message() + sql_context(head_));
+    return st;
+  }
+
+  // Inserts the buffered rows with one step.
+  void flush() {
+    if (pending_ == 0) return;
+    const int64_t first = rows_ + 1, last = rows_ + static_cast<int64_t>(pending_);
+    sqlite3_stmt* st = full_;
+    sqlite3_stmt* partial = nullptr;
+    try {
+      if (pending_ != batch_) st = partial = prepare_batch(pending_);
+    } catch (const DbError& e) {
+      fail(e.what(), first, last);
+    }
+    int rc = SQLITE_OK;
+    for (size_t k = 0; k < offsets_.size() && rc == SQLITE_OK; ++k) {
+      const int index = static_cast<int>(k) + 1;
+      const Span s = offsets_[k];
+      // Static: the statement is stepped and reset before the buffer changes.
+      rc = s.size == kNull ? sqlite3_bind_null(st, index)
+                           : sqlite3_bind_text64(st, index, data_.data() + s.offset, s.size, SQLITE_STATIC,
+                                                 SQLITE_UTF8);
+    }
+    if (rc == SQLITE_OK) rc = sqlite3_step(st) == SQLITE_DONE ? SQLITE_OK : SQLITE_ERROR;
+    const std::string m = rc == SQLITE_OK ? "" : c_->message();
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+    sqlite3_finalize(partial);
+    data_.clear();
+    offsets_.clear();
+    pending_ = 0;
+    if (rc != SQLITE_OK) fail(m, first, last);
+    rows_ = last;
+  }
+
+  [[noreturn]] void fail(const std::string& message, int64_t first, int64_t last) {
+    broken_ = true;
+    if (!sqlite3_get_autocommit(c_->db)) c_->failed = true;
+    throw DbError(message + " (bulk load of '" + table_ + "', " +
+                  (first == last ? "row " + std::to_string(first)
+                                 : "rows " + std::to_string(first) + "-" + std::to_string(last)) +
+                  ")");
+  }
+
   void abandon() {
     finished_ = true;
-    sqlite3_finalize(st_);
-    st_ = nullptr;
+    sqlite3_finalize(full_);
+    full_ = nullptr;
     if (sqlite3_get_autocommit(c_->db)) return;
     if (own_)
       sqlite3_exec(c_->db, "ROLLBACK", nullptr, nullptr, nullptr);
@@ -331,12 +390,16 @@ class Bulk : public DbBulk {
   std::shared_ptr<Conn> c_;
   std::string table_;
   size_t n_;
-  std::string sql_;
-  sqlite3_stmt* st_ = nullptr;
+  std::string head_;
+  size_t batch_ = 1;
+  sqlite3_stmt* full_ = nullptr;  // inserts batch_ rows
+  std::string data_;              // the buffered rows' text
+  std::vector<Span> offsets_;     // one per buffered field
+  size_t pending_ = 0;            // rows buffered
   bool own_ = false;
   bool finished_ = false;
   bool broken_ = false;
-  int64_t rows_ = 0;
+  int64_t rows_ = 0;              // rows inserted
 };
 
 class SqliteDb : public Db {
@@ -429,6 +492,10 @@ std::unique_ptr<Db> open_sqlite(const std::string& path) {
   check_text(path, "SQLite path");
   // PATH is always a file name: Debian's SQLite would read "file:..." as a URI.
   const std::string file = path.starts_with("file:") ? "./" + path : path;
+  // Memory statistics make every SQLite allocation take a global mutex; nothing reads them.
+  // (Only possible before SQLite initialises, so done once, before the first open.)
+  static std::once_flag configured;
+  std::call_once(configured, [] { sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0); });
   auto c = std::make_shared<Conn>();
   const int rc = sqlite3_open_v2(file.c_str(), &c->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
                                  nullptr);

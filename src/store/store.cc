@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <optional>
 
 #include <fmt/format.h>
 
@@ -63,6 +64,74 @@ uint64_t parse_hash(std::string_view s) {
   for (char c : s) h = (h << 4) | static_cast<uint64_t>(c <= '9' ? c - '0' : c - 'a' + 10);
   return h;
 }
+
+// The tables an import writes.
+constexpr const char* kImportTables[] = {"people",         "person_versions",   "activities",
+                                         "activity_versions", "indicator_rows", "indicator_versions"};
+
+// A first load into an empty PostgreSQL store: the import tables' foreign keys, the
+// primary and unique keys nothing else references and their plain indexes are dropped
+// inside the import's transaction and built again, from the loaded rows, before it commits. An
+// index built once from sorted rows costs a fraction of one maintained row by row, and a
+// foreign key added to a full table is checked by one join instead of a trigger per row.
+// All of it is transactional DDL: a failure or a kill rolls back to the schema as it was,
+// and the commit holds every constraint (re-adding one validates every row).
+// Dropping a constraint locks the tables until the commit, so readers of the (empty) store
+// wait for the first load instead of seeing it empty; later imports, which find rows
+// stored, never do this. (SQLite gains nothing from it: its keys arrive in order, its
+// constraint indexes cannot be dropped, and it checks a foreign key with one cheap lookup
+// in a page it has cached, not with a trigger.)
+class IndexWindow {
+ public:
+  explicit IndexWindow(Db& db) : db_(db) {
+    {
+      std::string regclasses;
+      for (const char* t : kImportTables)
+        regclasses += std::string(regclasses.empty() ? "" : ", ") + "'" + t + "'::regclass";
+      // Foreign keys first: a key they reference cannot be dropped while they exist.
+      collect("SELECT c.conrelid::regclass::text, quote_ident(c.conname), pg_get_constraintdef(c.oid) FROM "
+              "pg_constraint c WHERE c.contype = 'f' AND c.conrelid IN (" + regclasses + ") ORDER BY c.oid",
+              fkeys_);
+      for (const auto& k : fkeys_) db.exec("ALTER TABLE " + k.table + " DROP CONSTRAINT " + k.name);
+      // Primary and unique keys no remaining foreign key references.
+      collect("SELECT c.conrelid::regclass::text, quote_ident(c.conname), pg_get_constraintdef(c.oid) FROM "
+              "pg_constraint c WHERE c.contype IN ('p', 'u') AND c.conrelid IN (" + regclasses + ") AND NOT EXISTS "
+              "(SELECT 1 FROM pg_constraint f WHERE f.contype = 'f' AND f.confrelid = c.conrelid AND f.conindid = "
+              "c.conindid) ORDER BY c.oid",
+              keys_);
+      for (const auto& k : keys_) db.exec("ALTER TABLE " + k.table + " DROP CONSTRAINT " + k.name);
+      // Plain indexes.
+      collect("SELECT i.indrelid::regclass::text, i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid) FROM "
+              "pg_index i WHERE i.indrelid IN (" + regclasses + ") AND NOT EXISTS (SELECT 1 FROM pg_constraint c "
+              "WHERE c.conindid = i.indexrelid) ORDER BY i.indexrelid",
+              indexes_);
+      for (const auto& k : indexes_) db.exec("DROP INDEX " + k.name);
+      // Index builds, and the joins that check the foreign keys again, sort and hash in
+      // memory up to this much (for this transaction only).
+      db.exec("SET LOCAL maintenance_work_mem = '256MB'; SET LOCAL work_mem = '256MB'");
+    }
+  }
+
+  // Builds everything again (inside the same transaction).
+  void restore() {
+    for (const auto& k : indexes_) db_.exec(k.definition);
+    for (const auto& k : keys_) db_.exec("ALTER TABLE " + k.table + " ADD CONSTRAINT " + k.name + " " + k.definition);
+    for (const auto& k : fkeys_) db_.exec("ALTER TABLE " + k.table + " ADD CONSTRAINT " + k.name + " " + k.definition);
+  }
+
+ private:
+  struct Dropped {
+    std::string table, name, definition;
+  };
+  void collect(const std::string& sql, std::vector<Dropped>& out) {
+    auto rows = db_.query(sql);
+    while (rows->next())
+      out.push_back({std::string(rows->text(0)), std::string(rows->text(1)), std::string(rows->text(2))});
+  }
+
+  Db& db_;
+  std::vector<Dropped> fkeys_, keys_, indexes_;
+};
 
 }  // namespace
 
@@ -137,234 +206,297 @@ std::vector<std::string> indicator_fields(const Dataset& ds, uint32_t i) {
   return f;
 }
 
+namespace {
+
+// One version row at a time, into buffers reused from row to row (a national import writes
+// 15 million of them).
+class VersionWriter {
+ public:
+  VersionWriter(Db& db, const char* table, const char* seq_column, const std::vector<std::string>& columns,
+                const std::string& batch)
+      : batch_(batch) {
+    std::vector<std::string> cols = {seq_column, "version", "batch_id", "row_hash"};
+    cols.insert(cols.end(), columns.begin(), columns.end());
+    bulk_ = db.bulk(table, cols);
+    row_.resize(cols.size());
+  }
+  void add(int64_t seq, int64_t version, uint64_t hash, const std::vector<std::string>& fields) {
+    seq_ = std::to_string(seq);
+    version_ = std::to_string(version);
+    hash_ = hex(hash);
+    row_[0] = DbField{seq_};
+    row_[1] = DbField{version_};
+    row_[2] = DbField{batch_};
+    row_[3] = DbField{hash_};
+    for (size_t i = 0; i < fields.size(); ++i) row_[4 + i] = field(fields[i]);
+    bulk_->add(row_);
+  }
+  void finish() { bulk_->finish(); }
+
+ private:
+  const std::string& batch_;
+  std::unique_ptr<DbBulk> bulk_;
+  std::vector<DbField> row_;
+  std::string seq_, version_, hash_;
+};
+
+// A stored row that changed: its sequence number and the version to add.
+struct Change {
+  uint32_t row;  // index in the dataset
+  int64_t seq, version;
+};
+
+ImportSummary import_locked(Db& db, const Dataset& ds, const Rules& rules, const std::string& source,
+                            const std::string& imported_by) {
+  ImportSummary sum;
+  // What is stored now: current version and hash of every person.
+  TextColumn stored_ids;
+  TextIndex stored_index;
+  std::vector<Existing> stored_people;
+  int64_t max_person_seq = 0;
+  {
+    auto rows = db.query(
+        "SELECT p.person_id, p.person_seq, p.current_version, v.row_hash FROM people p "
+        "JOIN person_versions v ON v.person_seq = p.person_seq AND v.version = p.current_version");
+    while (rows->next()) {
+      stored_ids.push(rows->text(0));
+      stored_index.insert(stored_ids, static_cast<uint32_t>(stored_ids.size() - 1));
+      stored_people.push_back({rows->integer(1), rows->integer(2), parse_hash(rows->text(3))});
+      max_person_seq = std::max(max_person_seq, rows->integer(1));
+    }
+  }
+  // New rows take consecutive sequence numbers after the highest stored, in dataset order,
+  // so only their indexes are kept (row fields and hashes are computed again on writing).
+  const size_t np = ds.people.size();
+  std::vector<int64_t> person_seq(np);
+  std::vector<uint32_t> new_people;
+  std::vector<Change> changed_people;
+  const int64_t first_person_seq = max_person_seq + 1;
+  for (uint32_t p = 0; p < np; ++p) {
+    const uint64_t h = hash_fields(person_fields(ds, rules, p));
+    const uint32_t s = stored_index.find(stored_ids, ds.people.id[p]);
+    if (s == kNoIndex) {
+      person_seq[p] = first_person_seq + static_cast<int64_t>(new_people.size());
+      new_people.push_back(p);
+    } else {
+      person_seq[p] = stored_people[s].seq;
+      if (stored_people[s].hash != h) changed_people.push_back({p, stored_people[s].seq, stored_people[s].version + 1});
+      else ++sum.people_unchanged;
+    }
+  }
+  const bool store_was_empty = stored_people.empty();
+  stored_people = {};
+  stored_ids = {};
+  stored_index = {};
+  sum.people_added = static_cast<int64_t>(new_people.size());
+  sum.people_changed = static_cast<int64_t>(changed_people.size());
+
+  // Activities: keyed by (person_seq, code, start_date).
+  struct ActKey {
+    int64_t person_seq;
+    std::string code, start;
+    bool operator<(const ActKey& o) const {
+      return std::tie(person_seq, code, start) < std::tie(o.person_seq, o.code, o.start);
+    }
+  };
+  std::vector<std::pair<ActKey, Existing>> stored_acts;
+  int64_t max_act_seq = 0;
+  {
+    auto rows = db.query(
+        "SELECT a.person_seq, a.activity_code, a.start_date, a.activity_seq, a.current_version, v.row_hash "
+        "FROM activities a JOIN activity_versions v ON v.activity_seq = a.activity_seq AND v.version = "
+        "a.current_version");
+    while (rows->next()) {
+      stored_acts.push_back({{rows->integer(0), std::string(rows->text(1)), std::string(rows->text(2))},
+                             {rows->integer(3), rows->integer(4), parse_hash(rows->text(5))}});
+      max_act_seq = std::max(max_act_seq, rows->integer(3));
+    }
+  }
+  std::sort(stored_acts.begin(), stored_acts.end(), [](auto& a, auto& b) { return a.first < b.first; });
+  std::vector<uint32_t> new_acts, act_owner;
+  std::vector<Change> changed_acts;
+  const int64_t first_act_seq = max_act_seq + 1;
+  const bool acts_were_empty = stored_acts.empty();
+  for (uint32_t p = 0; p < np; ++p) {
+    for (uint32_t a = ds.activity_begin[p]; a < ds.activity_begin[p + 1]; ++a) {
+      if (acts_were_empty) {  // nothing to compare with
+        new_acts.push_back(a);
+        act_owner.push_back(p);
+        continue;
+      }
+      ActKey key{person_seq[p], std::to_string(rules.code(ds.activities.code[a]).code),
+                 format_date(ds.activities.start[a])};
+      auto it = std::lower_bound(stored_acts.begin(), stored_acts.end(), key,
+                                 [](auto& e, const ActKey& k) { return e.first < k; });
+      if (it == stored_acts.end() || key < it->first) {
+        new_acts.push_back(a);
+        act_owner.push_back(p);
+      } else if (it->second.hash != hash_fields(activity_fields(ds, rules, a))) {
+        changed_acts.push_back({a, it->second.seq, it->second.version + 1});
+      } else {
+        ++sum.activities_unchanged;
+      }
+    }
+  }
+  stored_acts = {};
+  sum.activities_added = static_cast<int64_t>(new_acts.size());
+  sum.activities_changed = static_cast<int64_t>(changed_acts.size());
+
+  // Indicator rows: keyed by (person_seq, academic_year).
+  std::vector<std::pair<std::pair<int64_t, int64_t>, Existing>> stored_ind;
+  int64_t max_ind_seq = 0;
+  {
+    auto rows = db.query(
+        "SELECT i.person_seq, i.academic_year, i.indicator_seq, i.current_version, v.row_hash "
+        "FROM indicator_rows i JOIN indicator_versions v ON v.indicator_seq = i.indicator_seq AND v.version = "
+        "i.current_version");
+    while (rows->next()) {
+      stored_ind.push_back({{rows->integer(0), rows->integer(1)},
+                            {rows->integer(2), rows->integer(3), parse_hash(rows->text(4))}});
+      max_ind_seq = std::max(max_ind_seq, rows->integer(2));
+    }
+  }
+  std::sort(stored_ind.begin(), stored_ind.end(), [](auto& a, auto& b) { return a.first < b.first; });
+  std::vector<uint32_t> new_ind;
+  std::vector<Change> changed_ind;
+  const int64_t first_ind_seq = max_ind_seq + 1;
+  const bool ind_were_empty = stored_ind.empty();
+  for (uint32_t i = 0; i < ds.indicators.size(); ++i) {
+    if (ind_were_empty) {
+      new_ind.push_back(i);
+      continue;
+    }
+    const std::pair<int64_t, int64_t> key{person_seq[ds.indicators.person[i]], ds.indicators.academic_year[i]};
+    auto it = std::lower_bound(stored_ind.begin(), stored_ind.end(), key,
+                               [](auto& e, const auto& k) { return e.first < k; });
+    if (it == stored_ind.end() || key < it->first) new_ind.push_back(i);
+    else if (it->second.hash != hash_fields(indicator_fields(ds, i)))
+      changed_ind.push_back({i, it->second.seq, it->second.version + 1});
+    else ++sum.indicators_unchanged;
+  }
+  stored_ind = {};
+  sum.indicators_added = static_cast<int64_t>(new_ind.size());
+  sum.indicators_changed = static_cast<int64_t>(changed_ind.size());
+
+  if (!sum.changed()) return sum;
+
+  // The batch: who, when, from where.
+  {
+    auto rows = db.query("SELECT COALESCE(MAX(batch_id), 0) FROM import_batches");
+    rows->next();
+    sum.batch_id = rows->integer(0) + 1;
+  }
+  db.query(
+      "INSERT INTO import_batches (batch_id, source, imported_by, imported_at, people_added, people_changed, "
+      "activities_added, activities_changed, indicators_added, indicators_changed) "
+      "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+      {std::to_string(sum.batch_id), source, imported_by, store_timestamp(), std::to_string(sum.people_added),
+       std::to_string(sum.people_changed), std::to_string(sum.activities_added),
+       std::to_string(sum.activities_changed), std::to_string(sum.indicators_added),
+       std::to_string(sum.indicators_changed)});
+  const std::string batch = std::to_string(sum.batch_id);
+  // Nothing stored yet: load with the indexes and keys built afterwards.
+  std::optional<IndexWindow> window;
+  if (store_was_empty && acts_were_empty && ind_were_empty &&
+      db.dialect() == "postgresql")
+    window.emplace(db);
+
+  std::string seq, pseq, code, start;
+  // People.
+  {
+    auto bp = db.bulk("people", {"person_seq", "person_id", "current_version"});
+    for (uint32_t p : new_people) {
+      seq = std::to_string(person_seq[p]);
+      bp->add({DbField{seq}, DbField{ds.people.id[p]}, DbField{"1"}});
+    }
+    bp->finish();
+    VersionWriter bv(db, "person_versions", "person_seq", person_columns(), batch);
+    for (uint32_t p : new_people) {
+      const auto f = person_fields(ds, rules, p);
+      bv.add(person_seq[p], 1, hash_fields(f), f);
+    }
+    for (const auto& c : changed_people) {
+      const auto f = person_fields(ds, rules, c.row);
+      bv.add(c.seq, c.version, hash_fields(f), f);
+    }
+    bv.finish();
+    auto up = db.prepare("UPDATE people SET current_version = $1 WHERE person_seq = $2");
+    for (const auto& c : changed_people) up->run({std::to_string(c.version), std::to_string(c.seq)});
+  }
+  // Activities.
+  {
+    auto ba = db.bulk("activities", {"activity_seq", "person_seq", "activity_code", "start_date", "current_version"});
+    for (size_t k = 0; k < new_acts.size(); ++k) {
+      const uint32_t a = new_acts[k];
+      seq = std::to_string(first_act_seq + static_cast<int64_t>(k));
+      pseq = std::to_string(person_seq[act_owner[k]]);
+      code = std::to_string(rules.code(ds.activities.code[a]).code);
+      start = format_date(ds.activities.start[a]);
+      ba->add({DbField{seq}, DbField{pseq}, DbField{code}, DbField{start}, DbField{"1"}});
+    }
+    ba->finish();
+    act_owner = {};
+    VersionWriter bv(db, "activity_versions", "activity_seq", activity_columns(), batch);
+    for (size_t k = 0; k < new_acts.size(); ++k) {
+      const auto f = activity_fields(ds, rules, new_acts[k]);
+      bv.add(first_act_seq + static_cast<int64_t>(k), 1, hash_fields(f), f);
+    }
+    for (const auto& c : changed_acts) {
+      const auto f = activity_fields(ds, rules, c.row);
+      bv.add(c.seq, c.version, hash_fields(f), f);
+    }
+    bv.finish();
+    auto up = db.prepare("UPDATE activities SET current_version = $1 WHERE activity_seq = $2");
+    for (const auto& c : changed_acts) up->run({std::to_string(c.version), std::to_string(c.seq)});
+  }
+  // Indicators.
+  {
+    auto bi = db.bulk("indicator_rows", {"indicator_seq", "person_seq", "academic_year", "current_version"});
+    for (size_t k = 0; k < new_ind.size(); ++k) {
+      const uint32_t i = new_ind[k];
+      seq = std::to_string(first_ind_seq + static_cast<int64_t>(k));
+      pseq = std::to_string(person_seq[ds.indicators.person[i]]);
+      code = std::to_string(ds.indicators.academic_year[i]);
+      bi->add({DbField{seq}, DbField{pseq}, DbField{code}, DbField{"1"}});
+    }
+    bi->finish();
+    VersionWriter bv(db, "indicator_versions", "indicator_seq", indicator_columns(), batch);
+    for (size_t k = 0; k < new_ind.size(); ++k) {
+      const auto f = indicator_fields(ds, new_ind[k]);
+      bv.add(first_ind_seq + static_cast<int64_t>(k), 1, hash_fields(f), f);
+    }
+    for (const auto& c : changed_ind) {
+      const auto f = indicator_fields(ds, c.row);
+      bv.add(c.seq, c.version, hash_fields(f), f);
+    }
+    bv.finish();
+    auto up = db.prepare("UPDATE indicator_rows SET current_version = $1 WHERE indicator_seq = $2");
+    for (const auto& c : changed_ind) up->run({std::to_string(c.version), std::to_string(c.seq)});
+  }
+  if (window) window->restore();
+  return sum;
+}
+
+}  // namespace
+
 ImportSummary import_dataset(Db& db, const Dataset& ds, const Rules& rules, const std::string& source,
                              const std::string& imported_by) {
   migrate(db);
-  ImportSummary sum;
   db.begin_exclusive();
   try {
-    // What is stored now: current version and hash of every person.
-    TextColumn stored_ids;
-    TextIndex stored_index;
-    std::vector<Existing> stored_people;
-    int64_t max_person_seq = 0;
-    {
-      auto rows = db.query(
-          "SELECT p.person_id, p.person_seq, p.current_version, v.row_hash FROM people p "
-          "JOIN person_versions v ON v.person_seq = p.person_seq AND v.version = p.current_version");
-      while (rows->next()) {
-        stored_ids.push(rows->text(0));
-        stored_index.insert(stored_ids, static_cast<uint32_t>(stored_ids.size() - 1));
-        stored_people.push_back({rows->integer(1), rows->integer(2), parse_hash(rows->text(3))});
-        max_person_seq = std::max(max_person_seq, rows->integer(1));
-      }
-    }
-    const size_t np = ds.people.size();
-    std::vector<int64_t> person_seq(np);
-    std::vector<uint32_t> new_people, changed_people;
-    std::vector<int64_t> changed_people_version;
-    std::vector<uint64_t> person_hash(np);
-    for (uint32_t p = 0; p < np; ++p) {
-      person_hash[p] = hash_fields(person_fields(ds, rules, p));
-      const uint32_t s = stored_index.find(stored_ids, ds.people.id[p]);
-      if (s == kNoIndex) {
-        person_seq[p] = ++max_person_seq;
-        new_people.push_back(p);
-      } else {
-        person_seq[p] = stored_people[s].seq;
-        if (stored_people[s].hash != person_hash[p]) {
-          changed_people.push_back(p);
-          changed_people_version.push_back(stored_people[s].version + 1);
-        } else {
-          ++sum.people_unchanged;
-        }
-      }
-    }
-    sum.people_added = static_cast<int64_t>(new_people.size());
-    sum.people_changed = static_cast<int64_t>(changed_people.size());
-
-    // Activities: keyed by (person_seq, code, start_date).
-    struct ActKey {
-      int64_t person_seq;
-      std::string code, start;
-      bool operator<(const ActKey& o) const {
-        return std::tie(person_seq, code, start) < std::tie(o.person_seq, o.code, o.start);
-      }
-    };
-    std::vector<std::pair<ActKey, Existing>> stored_acts;
-    int64_t max_act_seq = 0;
-    {
-      auto rows = db.query(
-          "SELECT a.person_seq, a.activity_code, a.start_date, a.activity_seq, a.current_version, v.row_hash "
-          "FROM activities a JOIN activity_versions v ON v.activity_seq = a.activity_seq AND v.version = "
-          "a.current_version");
-      while (rows->next()) {
-        stored_acts.push_back({{rows->integer(0), std::string(rows->text(1)), std::string(rows->text(2))},
-                               {rows->integer(3), rows->integer(4), parse_hash(rows->text(5))}});
-        max_act_seq = std::max(max_act_seq, rows->integer(3));
-      }
-    }
-    std::sort(stored_acts.begin(), stored_acts.end(), [](auto& a, auto& b) { return a.first < b.first; });
-    struct ActChange {
-      uint32_t a;
-      int64_t seq, version;
-      uint64_t hash;
-    };
-    std::vector<ActChange> new_acts, changed_acts;
-    for (uint32_t p = 0; p < np; ++p) {
-      for (uint32_t a = ds.activity_begin[p]; a < ds.activity_begin[p + 1]; ++a) {
-        ActKey key{person_seq[p], std::to_string(rules.code(ds.activities.code[a]).code),
-                   format_date(ds.activities.start[a])};
-        const uint64_t h = hash_fields(activity_fields(ds, rules, a));
-        auto it = std::lower_bound(stored_acts.begin(), stored_acts.end(), key,
-                                   [](auto& e, const ActKey& k) { return e.first < k; });
-        if (it == stored_acts.end() || key < it->first) {
-          new_acts.push_back({a, ++max_act_seq, 1, h});
-        } else if (it->second.hash != h) {
-          changed_acts.push_back({a, it->second.seq, it->second.version + 1, h});
-        } else {
-          ++sum.activities_unchanged;
-        }
-      }
-    }
-    sum.activities_added = static_cast<int64_t>(new_acts.size());
-    sum.activities_changed = static_cast<int64_t>(changed_acts.size());
-
-    // Indicator rows: keyed by (person_seq, academic_year).
-    std::vector<std::pair<std::pair<int64_t, int64_t>, Existing>> stored_ind;
-    int64_t max_ind_seq = 0;
-    {
-      auto rows = db.query(
-          "SELECT i.person_seq, i.academic_year, i.indicator_seq, i.current_version, v.row_hash "
-          "FROM indicator_rows i JOIN indicator_versions v ON v.indicator_seq = i.indicator_seq AND v.version = "
-          "i.current_version");
-      while (rows->next()) {
-        stored_ind.push_back({{rows->integer(0), rows->integer(1)},
-                              {rows->integer(2), rows->integer(3), parse_hash(rows->text(4))}});
-        max_ind_seq = std::max(max_ind_seq, rows->integer(2));
-      }
-    }
-    std::sort(stored_ind.begin(), stored_ind.end(), [](auto& a, auto& b) { return a.first < b.first; });
-    std::vector<ActChange> new_ind, changed_ind;
-    for (uint32_t i = 0; i < ds.indicators.size(); ++i) {
-      const std::pair<int64_t, int64_t> key{person_seq[ds.indicators.person[i]], ds.indicators.academic_year[i]};
-      const uint64_t h = hash_fields(indicator_fields(ds, i));
-      auto it = std::lower_bound(stored_ind.begin(), stored_ind.end(), key,
-                                 [](auto& e, const auto& k) { return e.first < k; });
-      if (it == stored_ind.end() || key < it->first) new_ind.push_back({i, ++max_ind_seq, 1, h});
-      else if (it->second.hash != h) changed_ind.push_back({i, it->second.seq, it->second.version + 1, h});
-      else ++sum.indicators_unchanged;
-    }
-    sum.indicators_added = static_cast<int64_t>(new_ind.size());
-    sum.indicators_changed = static_cast<int64_t>(changed_ind.size());
-
-    if (!sum.changed()) {
-      db.rollback();
-      return sum;
-    }
-
-    // The batch: who, when, from where.
-    {
-      auto rows = db.query("SELECT COALESCE(MAX(batch_id), 0) FROM import_batches");
-      rows->next();
-      sum.batch_id = rows->integer(0) + 1;
-    }
-    db.query(
-        "INSERT INTO import_batches (batch_id, source, imported_by, imported_at, people_added, people_changed, "
-        "activities_added, activities_changed, indicators_added, indicators_changed) "
-        "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
-        {std::to_string(sum.batch_id), source, imported_by, store_timestamp(), std::to_string(sum.people_added),
-         std::to_string(sum.people_changed), std::to_string(sum.activities_added),
-         std::to_string(sum.activities_changed), std::to_string(sum.indicators_added),
-         std::to_string(sum.indicators_changed)});
-    const std::string batch = std::to_string(sum.batch_id);
-
-    // People.
-    {
-      auto bp = db.bulk("people", {"person_seq", "person_id", "current_version"});
-      for (uint32_t p : new_people) {
-        const std::string seq = std::to_string(person_seq[p]);
-        bp->add({DbField{seq}, DbField{ds.people.id[p]}, DbField{"1"}});
-      }
-      bp->finish();
-      std::vector<std::string> cols = {"person_seq", "version", "batch_id", "row_hash"};
-      for (const auto& c : person_columns()) cols.push_back(c);
-      auto bv = db.bulk("person_versions", cols);
-      auto add_version = [&](uint32_t p, int64_t version) {
-        const auto f = person_fields(ds, rules, p);
-        const std::string seq = std::to_string(person_seq[p]), ver = std::to_string(version),
-                          h = hex(person_hash[p]);
-        std::vector<DbField> row = {DbField{seq}, DbField{ver}, DbField{batch}, DbField{h}};
-        for (const auto& x : f) row.push_back(field(x));
-        bv->add(row);
-      };
-      for (uint32_t p : new_people) add_version(p, 1);
-      for (size_t k = 0; k < changed_people.size(); ++k) add_version(changed_people[k], changed_people_version[k]);
-      bv->finish();
-      auto up = db.prepare("UPDATE people SET current_version = $1 WHERE person_seq = $2");
-      for (size_t k = 0; k < changed_people.size(); ++k)
-        up->run({std::to_string(changed_people_version[k]), std::to_string(person_seq[changed_people[k]])});
-    }
-    // Activities.
-    {
-      auto ba = db.bulk("activities", {"activity_seq", "person_seq", "activity_code", "start_date", "current_version"});
-      std::vector<uint32_t> owner(ds.activities.size());
-      for (uint32_t p = 0; p < np; ++p)
-        for (uint32_t a = ds.activity_begin[p]; a < ds.activity_begin[p + 1]; ++a) owner[a] = p;
-      for (const auto& c : new_acts) {
-        const std::string seq = std::to_string(c.seq), pseq = std::to_string(person_seq[owner[c.a]]),
-                          code = std::to_string(rules.code(ds.activities.code[c.a]).code),
-                          start = format_date(ds.activities.start[c.a]);
-        ba->add({DbField{seq}, DbField{pseq}, DbField{code}, DbField{start}, DbField{"1"}});
-      }
-      ba->finish();
-      std::vector<std::string> cols = {"activity_seq", "version", "batch_id", "row_hash"};
-      for (const auto& c : activity_columns()) cols.push_back(c);
-      auto bv = db.bulk("activity_versions", cols);
-      auto add_version = [&](const ActChange& c) {
-        const auto f = activity_fields(ds, rules, c.a);
-        const std::string seq = std::to_string(c.seq), ver = std::to_string(c.version), h = hex(c.hash);
-        std::vector<DbField> row = {DbField{seq}, DbField{ver}, DbField{batch}, DbField{h}};
-        for (const auto& x : f) row.push_back(field(x));
-        bv->add(row);
-      };
-      for (const auto& c : new_acts) add_version(c);
-      for (const auto& c : changed_acts) add_version(c);
-      bv->finish();
-      auto up = db.prepare("UPDATE activities SET current_version = $1 WHERE activity_seq = $2");
-      for (const auto& c : changed_acts) up->run({std::to_string(c.version), std::to_string(c.seq)});
-    }
-    // Indicators.
-    {
-      auto bi = db.bulk("indicator_rows", {"indicator_seq", "person_seq", "academic_year", "current_version"});
-      for (const auto& c : new_ind) {
-        const std::string seq = std::to_string(c.seq), pseq = std::to_string(person_seq[ds.indicators.person[c.a]]),
-                          year = std::to_string(ds.indicators.academic_year[c.a]);
-        bi->add({DbField{seq}, DbField{pseq}, DbField{year}, DbField{"1"}});
-      }
-      bi->finish();
-      std::vector<std::string> cols = {"indicator_seq", "version", "batch_id", "row_hash"};
-      for (const auto& c : indicator_columns()) cols.push_back(c);
-      auto bv = db.bulk("indicator_versions", cols);
-      auto add_version = [&](const ActChange& c) {
-        const auto f = indicator_fields(ds, c.a);
-        const std::string seq = std::to_string(c.seq), ver = std::to_string(c.version), h = hex(c.hash);
-        std::vector<DbField> row = {DbField{seq}, DbField{ver}, DbField{batch}, DbField{h}};
-        for (const auto& x : f) row.push_back(field(x));
-        bv->add(row);
-      };
-      for (const auto& c : new_ind) add_version(c);
-      for (const auto& c : changed_ind) add_version(c);
-      bv->finish();
-      auto up = db.prepare("UPDATE indicator_rows SET current_version = $1 WHERE indicator_seq = $2");
-      for (const auto& c : changed_ind) up->run({std::to_string(c.version), std::to_string(c.seq)});
-    }
-    db.commit();
+    const ImportSummary sum = import_locked(db, ds, rules, source, imported_by);
+    if (sum.changed()) db.commit();
+    else db.rollback();  // records nothing
+    return sum;
   } catch (...) {
     db.rollback();
     throw;
   }
-  return sum;
+}
+
+ImportSummary import_dataset_locked(Db& db, const Dataset& ds, const Rules& rules, const std::string& source,
+                                    const std::string& imported_by) {
+  return import_locked(db, ds, rules, source, imported_by);
 }
 
 std::unordered_map<std::string, Date> leaver_recorded_dates(Db& db) {

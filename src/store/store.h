@@ -48,6 +48,12 @@ struct ImportSummary {
 ImportSummary import_dataset(Db& db, const Dataset& ds, const Rules& rules, const std::string& source,
                              const std::string& imported_by);
 
+// The same inside a transaction the caller opened with begin_exclusive() (and commits or
+// rolls back): for writers that store a dataset together with other rows all or nothing.
+// Reads the stored state through `db`, so it sees what the transaction wrote before.
+ImportSummary import_dataset_locked(Db& db, const Dataset& ds, const Rules& rules, const std::string& source,
+                                    const std::string& imported_by);
+
 // Reads the current version of everything in the store into a Dataset, through the same
 // validation as files. Order is the order rows were first stored, so reports from the
 // store equal reports from the folder that was imported. All reads come from one
