@@ -1,5 +1,6 @@
 #include "server/app.h"
 
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -282,6 +283,25 @@ App::App(ServerOptions options) : impl_(std::make_unique<Impl>(std::move(options
   const unsigned threads = a.options.threads ? a.options.threads : 96;
   s.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
   s.set_payload_max_length(kMaxBody);
+  // Small responses go out at once (no Nagle delay waiting for the client's ACK).
+  s.set_tcp_nodelay(true);
+  // Remember the listening socket: bind() raises its backlog from cpp-httplib's 5, which
+  // overflows (and costs clients a 1-3 s TCP retry) under 64 concurrent connections.
+  s.set_socket_options([this](int sock) {
+    int yes = 1;
+    ::setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+    impl_->listen_socket = sock;
+  });
+  // cpp-httplib checks that limit against Content-Length only: a chunked body, or a
+  // compressed one (which it inflates), could grow without bound. Browsers send neither.
+  s.set_pre_routing_handler([](const httplib::Request& req, httplib::Response& res) {
+    const std::string encoding = req.get_header_value("Content-Encoding");
+    const bool chunked = req.has_header("Transfer-Encoding");
+    if (!chunked && (encoding.empty() || encoding == "identity")) return httplib::Server::HandlerResponse::Unhandled;
+    res.status = chunked ? 411 : 415;  // Length Required; Unsupported Media Type
+    res.set_header("Connection", "close");  // the body is left unread
+    return httplib::Server::HandlerResponse::Handled;
+  });
   s.set_keep_alive_max_count(10000);
   s.set_read_timeout(30, 0);
   httplib::Headers headers = {{"Content-Security-Policy", kCsp},
@@ -334,6 +354,7 @@ void App::bind() {
     a.bound_port = a.options.port;
   }
   if (a.bound_port <= 0) throw std::runtime_error("cannot bind a port on " + a.options.host);
+  if (a.listen_socket >= 0) ::listen(a.listen_socket, SOMAXCONN);
 }
 
 int App::port() const { return impl_->bound_port; }

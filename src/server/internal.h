@@ -86,6 +86,7 @@ struct Impl {
   std::unique_ptr<AuditLog> audit_log;
   httplib::Server server;
   int bound_port = 0;
+  int listen_socket = -1;
 
   std::mutex write_mutex;  // one writer at a time through the application
   std::unique_ptr<Db> write_db;
