@@ -31,6 +31,7 @@
 #include "store/db.h"
 #include "partner/partner.h"
 #include "store/store.h"
+#include "cli/monthly_cmd.h"
 #include "cli/serve_cmd.h"
 #include "cli/user_cmd.h"
 
@@ -209,6 +210,8 @@ int main(int argc, char** argv) {
       ->required()->check(CLI::Range(1950, 2190));
   add_common(cmd_annual, annual_c, true);
   cmd_annual->add_option("--out", report_out, "file to write instead of standard output (required for xlsx)");
+  // monthly-activity: the coaches' monthly activity report (runs as a CLI11 callback, cli/monthly_cmd.h)
+  add_monthly_activity_command(cmd_report);
 
   // import
   std::string import_dir, import_db, import_rules, import_user;

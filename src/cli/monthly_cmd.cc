@@ -1,0 +1,132 @@
+#include "cli/monthly_cmd.h"
+
+#include <cerrno>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <iostream>
+#include <memory>
+#include <stdexcept>
+#include <string>
+
+#include <fmt/format.h>
+
+#include "coaching/monthly.h"
+#include "coaching/records.h"
+#include "domain/rules.h"
+#include "export/xlsx.h"
+#include "io/folder.h"
+
+namespace pathways {
+
+namespace {
+
+constexpr int kBadInput = 2;
+
+struct BadInput : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+struct MonthlyArgs {
+  std::string month, coach, school, data, db, format = "table", out, rules;
+};
+
+void print_issues(const LoadReport& report) {
+  for (const auto& w : report.warnings) std::cerr << "warning: " << format_issue(w) << "\n";
+  for (const auto& e : report.errors) std::cerr << "error: " << format_issue(e) << "\n";
+  if (report.error_count > report.errors.size())
+    std::cerr << fmt::format("... and {} more errors\n", report.error_count - report.errors.size());
+}
+
+// Writes `path` via a temporary file and a rename, so a failure never leaves half a file.
+void write_file_atomically(const std::string& path, const std::string& content) {
+  const std::string tmp = path + ".tmp";
+  FILE* f = std::fopen(tmp.c_str(), "wb");
+  if (!f) throw std::runtime_error(fmt::format("{}: cannot write: {}", path, std::strerror(errno)));
+  const bool ok = std::fwrite(content.data(), 1, content.size(), f) == content.size();
+  if (std::fclose(f) != 0 || !ok || std::rename(tmp.c_str(), path.c_str()) != 0) {
+    std::remove(tmp.c_str());
+    throw std::runtime_error(fmt::format("{}: write failed", path));
+  }
+}
+
+void run(const MonthlyArgs& a) {
+  if (!a.db.empty()) throw BadInput("--db: the monthly activity report is not yet supported with --db; use --data DIR");
+  if (a.data.empty()) throw BadInput("--data DIR is required (the canonical folder with its coaching/ files)");
+  const auto end = parse_month_end(a.month);
+  if (!end) throw BadInput(fmt::format("--month: '{}' is not a month in the form YYYY-MM", a.month));
+  if (a.format == "xlsx" && a.out.empty()) throw BadInput("--format xlsx needs --out FILE");
+  std::string rules_path = a.rules;
+  if (rules_path.empty())
+    if (const char* env = std::getenv("PATHWAYS_RULES")) rules_path = env;
+  Rules rules;
+  try {
+    rules = Rules::load(rules_path);
+  } catch (const std::exception& e) {
+    throw BadInput(e.what());
+  }
+
+  LoadReport report;
+  LoadOptions options;
+  options.indicators = false;
+  options.names = false;
+  const Dataset ds = load_folder(a.data, rules, report, options);
+  std::optional<CoachingRecords> records;
+  if (report.ok()) records = load_coaching(a.data, ds, report);
+  if (!report.ok() || !records) {
+    print_issues(report);
+    throw BadInput(fmt::format("{}: {} error(s); nothing was computed", a.data, report.error_count));
+  }
+  for (const auto& w : report.warnings) std::cerr << "warning: " << format_issue(w) << "\n";
+
+  const Ymd m = to_ymd(*end);
+  const MonthlyActivityReport r = monthly_activity_report(ds, rules, *records, m.year, m.month, {a.coach, a.school});
+  if (a.format == "xlsx") {
+    write_xlsx(a.out, to_tables(r));
+    std::cerr << fmt::format("wrote {}\n", a.out);
+    return;
+  }
+  std::string out;
+  if (a.format == "json") out = to_json(r).dump(2) + "\n";
+  else if (a.format == "csv") out = to_csv(long_table(r));
+  else out = render_table(r);
+  if (!a.out.empty()) {
+    write_file_atomically(a.out, out);
+    std::cerr << fmt::format("wrote {}\n", a.out);
+  } else {
+    std::fwrite(out.data(), 1, out.size(), stdout);
+    std::fflush(stdout);
+  }
+}
+
+}  // namespace
+
+void add_monthly_activity_command(CLI::App* report) {
+  auto a = std::make_shared<MonthlyArgs>();
+  auto* cmd = report->add_subcommand(
+      "monthly-activity",
+      "the engagement coaches' monthly activity report: Year 11 and Year 12 panels (domain.md section 8)");
+  cmd->add_option("--month", a->month, "YYYY-MM")->required();
+  cmd->add_option("--coach", a->coach, "only caseload episodes of this coach_id");
+  cmd->add_option("--school", a->school, "only caseload episodes of this school_id");
+  auto* data = cmd->add_option("--data", a->data, "canonical data folder with its coaching/ files (formats.md)");
+  auto* db = cmd->add_option("--db", a->db, "store: not yet supported for this report (use --data)");
+  data->excludes(db);
+  cmd->add_option("--format", a->format, "table, json, csv or xlsx (xlsx needs --out)")
+      ->check(CLI::IsMember({"table", "json", "csv", "xlsx"}));
+  cmd->add_option("--out", a->out, "file to write instead of standard output (required for xlsx)");
+  cmd->add_option("--rules", a->rules, "rules file (default: built-in, or $PATHWAYS_RULES)");
+  cmd->callback([a] {
+    try {
+      run(*a);
+    } catch (const BadInput& e) {
+      std::cerr << "error: " << e.what() << "\n";
+      throw CLI::RuntimeError(kBadInput);
+    } catch (const std::exception& e) {
+      std::cerr << "error: " << e.what() << "\n";
+      throw CLI::RuntimeError(1);
+    }
+  });
+}
+
+}  // namespace pathways

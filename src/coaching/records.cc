@@ -1,0 +1,318 @@
+#include "coaching/records.h"
+
+#include <algorithm>
+#include <cctype>
+#include <filesystem>
+#include <functional>
+#include <map>
+#include <tuple>
+
+#include <fmt/format.h>
+
+#include "io/csv.h"
+
+namespace pathways {
+
+namespace {
+
+constexpr size_t kMaxIdLength = 100;
+
+std::string_view trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return s;
+}
+
+template <size_t N>
+std::string one_of(const std::array<std::string_view, N>& names) {
+  std::string s = "not one of ";
+  for (size_t i = 0; i < N; ++i) s += (i ? ", " : "") + std::string(names[i]);
+  return s;
+}
+
+template <size_t N>
+int index_of(const std::array<std::string_view, N>& names, std::string_view v) {
+  for (size_t i = 0; i < N; ++i)
+    if (names[i] == v) return static_cast<int>(i);
+  return -1;
+}
+
+// One data row of a coaching file, with the checks every file shares. Each check reports
+// its own error and returns false when the cell is bad.
+class Row {
+ public:
+  Row(const std::string& file, uint64_t line, LoadReport& report, const Dataset& people)
+      : file_(file), line_(line), report_(report), people_(people) {}
+
+  std::string_view cell(std::string_view column) const {
+    auto it = cells_.find(column);
+    return it == cells_.end() ? std::string_view() : it->second;
+  }
+  void set(std::string_view column, std::string_view value) { cells_[column] = trim(value); }
+  uint64_t line() const { return line_; }
+  bool ok() const { return ok_; }
+
+  void error(std::string_view column, std::string_view value, std::string reason) {
+    report_.error({file_, line_, std::string(column), printable(value), std::move(reason)});
+    ok_ = false;
+  }
+
+  uint32_t person() {
+    const std::string_view v = cell("person_id");
+    if (auto why = text_cell_problem(v, true, kMaxIdLength); !why.empty()) {
+      error("person_id", v, why);
+      return kNoIndex;
+    }
+    const uint32_t p = people_.find_person(v);
+    if (p == kNoIndex) error("person_id", v, "no such person in people.csv");
+    return p;
+  }
+  std::string text(std::string_view column, bool required) {
+    const std::string_view v = cell(column);
+    if (auto why = text_cell_problem(v, required, kMaxIdLength); !why.empty()) {
+      error(column, v, why);
+      return {};
+    }
+    return std::string(v);
+  }
+  Date date(std::string_view column, bool required) {
+    const std::string_view v = cell(column);
+    Date d = kNoDate;
+    if (auto why = date_cell_problem(v, required, d); !why.empty()) error(column, v, why);
+    return d;
+  }
+  // Index of the cell's value in `names`; -1 when empty (an error when required) or bad.
+  template <size_t N>
+  int choice(std::string_view column, const std::array<std::string_view, N>& names, bool required) {
+    const std::string_view v = cell(column);
+    if (v.empty()) {
+      if (required) error(column, v, "a value is required");
+      return -1;
+    }
+    const int i = index_of(names, v);
+    if (i < 0) error(column, v, one_of(names));
+    return i;
+  }
+
+ private:
+  const std::string& file_;
+  uint64_t line_;
+  LoadReport& report_;
+  const Dataset& people_;
+  std::map<std::string_view, std::string_view, std::less<>> cells_;
+  bool ok_ = true;
+};
+
+// Reads one file: checks the header against the required and optional columns, then calls
+// `on_row` for each data row (blank lines skipped; a row with the wrong number of fields is
+// an error). A missing file is an error when `file_required`, otherwise a warning.
+void read_file(const std::filesystem::path& path, const std::string& name, bool file_required,
+               const std::vector<std::string_view>& required, const std::vector<std::string_view>& optional,
+               const Dataset& people, LoadReport& report, const std::function<void(Row&)>& on_row) {
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(path, ec)) {
+    if (file_required)
+      report.error({name, 0, "", "", "file not found: a folder's coaching records need coaching/caseload.csv"});
+    else
+      report.warning({name, 0, "", "", "file not found: read as no records"});
+    return;
+  }
+  try {
+    CsvReader csv(path.string(), name);
+    if (!csv.next()) {
+      report.error({name, 0, "", "", "file is empty: a header row is required"});
+      return;
+    }
+    std::vector<std::string_view> names;  // of the columns we read, by position ("" = ignored)
+    std::vector<std::string> header;
+    for (size_t i = 0; i < csv.size(); ++i) {
+      std::string h(trim(csv[i]));
+      std::transform(h.begin(), h.end(), h.begin(), [](unsigned char c) { return std::tolower(c); });
+      header.push_back(std::move(h));
+    }
+    bool header_ok = true;
+    for (size_t i = 0; i < header.size(); ++i) {
+      std::string_view known;
+      for (auto n : required)
+        if (n == header[i]) known = n;
+      for (auto n : optional)
+        if (n == header[i]) known = n;
+      if (known.empty()) report.warning({name, csv.line(), header[i], "", "unknown column ignored"});
+      else if (std::find(names.begin(), names.end(), known) != names.end()) {
+        report.error({name, csv.line(), header[i], "", "column appears twice in the header"});
+        header_ok = false;
+      }
+      names.push_back(known);
+    }
+    for (auto n : required) {
+      if (std::find(names.begin(), names.end(), n) == names.end()) {
+        report.error({name, csv.line(), std::string(n), "", "required column is missing"});
+        header_ok = false;
+      }
+    }
+    if (!header_ok) return;
+    while (csv.next()) {
+      if (csv.size() == 1 && trim(csv[0]).empty()) continue;
+      if (csv.size() != names.size()) {
+        report.error({name, csv.line(), "", "",
+                      fmt::format("has {} fields but the header has {}", csv.size(), names.size())});
+        continue;
+      }
+      Row row(name, csv.line(), report, people);
+      for (size_t i = 0; i < names.size(); ++i)
+        if (!names[i].empty()) row.set(names[i], csv[i]);
+      on_row(row);
+    }
+  } catch (const CsvError& e) {
+    report.error({e.file(), e.line(), "", "", e.reason()});
+  }
+}
+
+}  // namespace
+
+std::optional<CoachingRecords> load_coaching(const std::string& dir, const Dataset& people, LoadReport& report) {
+  const std::filesystem::path base = std::filesystem::path(dir) / "coaching";
+  const size_t errors_before = report.error_count;
+  CoachingRecords r;
+
+  // caseload.csv
+  {
+    const std::string name = "coaching/caseload.csv";
+    std::map<std::tuple<uint32_t, std::string, Date>, uint64_t> seen;
+    read_file(base / "caseload.csv", name, true, {"person_id", "coach_id", "joined_date"},
+              {"school_id", "programme", "left_date", "leave_reason"}, people, report, [&](Row& row) {
+                CaseloadEpisode e;
+                e.person = row.person();
+                e.coach_id = row.text("coach_id", true);
+                e.school_id = row.text("school_id", false);
+                e.programme = row.text("programme", false);
+                e.joined = row.date("joined_date", true);
+                e.left = row.date("left_date", false);
+                const int reason = row.choice("leave_reason", kLeaveReasonNames, false);
+                if (reason >= 0) e.leave_reason = static_cast<LeaveReason>(reason + 1);
+                if (!row.ok()) return;
+                if (e.left != kNoDate && e.left < e.joined) {
+                  row.error("left_date", row.cell("left_date"),
+                            fmt::format("before joined_date {}", format_date(e.joined)));
+                  return;
+                }
+                if (e.left == kNoDate && e.leave_reason != LeaveReason::kNone) {
+                  row.error("leave_reason", row.cell("leave_reason"), "a leave_reason needs a left_date");
+                  return;
+                }
+                if (e.left != kNoDate && e.leave_reason == LeaveReason::kNone)
+                  report.warning({name, row.line(), "leave_reason", "",
+                                  "left the caseload without a leave_reason: counted as other"});
+                auto [it, fresh] = seen.emplace(std::make_tuple(e.person, e.coach_id, e.joined), row.line());
+                if (!fresh) {
+                  row.error("joined_date", row.cell("joined_date"),
+                            fmt::format("the same person, coach and joined_date are on line {}", it->second));
+                  return;
+                }
+                e.line = static_cast<uint32_t>(row.line());
+                r.caseload.push_back(std::move(e));
+              });
+    // One caseload at a time: a person's episodes, by joined date, must not overlap (an
+    // episode may start on the day the previous one ended: a hand-over).
+    std::vector<const CaseloadEpisode*> order;
+    for (const auto& e : r.caseload) order.push_back(&e);
+    std::stable_sort(order.begin(), order.end(), [](const CaseloadEpisode* a, const CaseloadEpisode* b) {
+      return std::tie(a->person, a->joined, a->line) < std::tie(b->person, b->joined, b->line);
+    });
+    for (size_t i = 1; i < order.size(); ++i) {
+      const CaseloadEpisode& prev = *order[i - 1];
+      const CaseloadEpisode& next = *order[i];
+      if (prev.person != next.person) continue;
+      if (prev.left == kNoDate || next.joined < prev.left) {
+        const CaseloadEpisode& later = prev.line > next.line ? prev : next;
+        const CaseloadEpisode& earlier = prev.line > next.line ? next : prev;
+        report.error({name, later.line, "joined_date", format_date(later.joined),
+                      fmt::format("overlaps the caseload episode on line {} (one caseload at a time)", earlier.line)});
+      }
+    }
+  }
+
+  // sessions.csv
+  {
+    const std::string name = "coaching/sessions.csv";
+    std::map<std::pair<uint32_t, int>, uint64_t> seen;
+    read_file(base / "sessions.csv", name, false, {"person_id", "session_number", "date"}, {"coach_id", "mode"},
+              people, report, [&](Row& row) {
+                Session s;
+                s.person = row.person();
+                const std::string_view n = row.cell("session_number");
+                if (n.size() == 1 && n[0] >= '1' && n[0] <= '7') s.number = n[0] - '0';
+                else row.error("session_number", n, n.empty() ? "a value is required" : "not a session number 1-7");
+                s.date = row.date("date", true);
+                s.coach_id = row.text("coach_id", false);
+                static constexpr std::array<std::string_view, 2> kSessionModes = {"in_person", "virtual"};
+                const int mode = row.choice("mode", kSessionModes, false);
+                if (mode >= 0) s.mode = static_cast<ContactMode>(mode + 1);
+                if (!row.ok()) return;
+                auto [it, fresh] = seen.emplace(std::make_pair(s.person, s.number), row.line());
+                if (!fresh) {
+                  row.error("session_number", n,
+                            fmt::format("session {} of this person is already recorded on line {}", s.number,
+                                        it->second));
+                  return;
+                }
+                s.line = static_cast<uint32_t>(row.line());
+                r.sessions.push_back(std::move(s));
+              });
+  }
+
+  // assessments.csv
+  {
+    const std::string name = "coaching/assessments.csv";
+    std::map<std::tuple<uint32_t, int, Date>, uint64_t> seen;
+    read_file(base / "assessments.csv", name, false, {"person_id", "assessment", "date"}, {}, people, report,
+              [&](Row& row) {
+                AssessmentRecord a;
+                a.person = row.person();
+                const int kind = row.choice("assessment", kAssessmentNames, true);
+                a.date = row.date("date", true);
+                if (!row.ok()) return;
+                a.kind = static_cast<AssessmentKind>(kind);
+                auto [it, fresh] = seen.emplace(std::make_tuple(a.person, kind, a.date), row.line());
+                if (!fresh) {
+                  row.error("date", row.cell("date"),
+                            fmt::format("the same assessment of this person on this date is on line {}", it->second));
+                  return;
+                }
+                a.line = static_cast<uint32_t>(row.line());
+                r.assessments.push_back(a);
+              });
+  }
+
+  // contacts.csv
+  {
+    const std::string name = "coaching/contacts.csv";
+    std::map<std::tuple<uint32_t, Date, std::string, int, int>, uint64_t> seen;
+    read_file(base / "contacts.csv", name, false, {"person_id", "date", "contact_with"}, {"coach_id", "mode"}, people,
+              report, [&](Row& row) {
+                Contact c;
+                c.person = row.person();
+                c.date = row.date("date", true);
+                c.coach_id = row.text("coach_id", false);
+                const int with = row.choice("contact_with", kContactWithNames, true);
+                const int mode = row.choice("mode", kContactModeNames, false);
+                if (!row.ok()) return;
+                c.with = static_cast<ContactWith>(with);
+                if (mode >= 0) c.mode = static_cast<ContactMode>(mode + 1);
+                auto [it, fresh] = seen.emplace(std::make_tuple(c.person, c.date, c.coach_id, with, mode), row.line());
+                if (!fresh) {
+                  row.error("date", row.cell("date"),
+                            fmt::format("the same contact (person, date, coach, contact_with, mode) is on line {}",
+                                        it->second));
+                  return;
+                }
+                c.line = static_cast<uint32_t>(row.line());
+                r.contacts.push_back(std::move(c));
+              });
+  }
+
+  if (report.error_count != errors_before) return std::nullopt;
+  return r;
+}
+
+}  // namespace pathways

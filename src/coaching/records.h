@@ -1,0 +1,104 @@
+// The engagement coaching records of a canonical folder (formats.md "coaching/"), held in
+// memory for reports such as the monthly activity report (coaching/monthly.h).
+//
+//   coaching/caseload.csv     person_id, coach_id, joined_date (required); school_id, programme,
+//                             left_date, leave_reason
+//   coaching/sessions.csv     person_id, session_number (1-7), date (required); coach_id, mode
+//   coaching/assessments.csv  person_id, assessment (roni, pass, neet_tool), date (required)
+//   coaching/contacts.csv     person_id, date, contact_with (required); coach_id, mode
+//
+// Checked to the same standard as the rest of the folder: every bad cell is an error naming
+// the file ("coaching/sessions.csv"), line, column, value and reason, and a folder with any
+// error gives no records at all. Beyond each cell's own checks:
+//   * person_id must be a person of people.csv;
+//   * left_date must not be before joined_date; leave_reason is only allowed with a left_date;
+//   * one person's caseload episodes must not overlap (a young person is on one coach's
+//     caseload at a time), and (person_id, coach_id, joined_date) must not repeat;
+//   * a person's session n is recorded once ((person_id, session_number) must not repeat);
+//   * (person_id, assessment, date) must not repeat;
+//   * an identical contact row (same person, date, coach, contact_with and mode) must not
+//     repeat: without a time of day two such rows cannot be told apart, so a repeat is taken
+//     to be a double entry rather than silently counted twice.
+// caseload.csv is required (the folder's coaching/ records start there); the other three
+// files may be absent (a warning; read as empty). Unknown extra columns are ignored with a
+// warning, as elsewhere.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "domain/date.h"
+#include "engine/dataset.h"
+#include "io/folder.h"
+
+namespace pathways {
+
+enum class LeaveReason : uint8_t { kNone = 0, kMovedToEet, kOtherSupport, kLeftArea, kDisengaged, kOther };
+enum class AssessmentKind : uint8_t { kRoni = 0, kPass, kNeetTool };
+enum class ContactWith : uint8_t { kYoungPerson = 0, kParentCarer, kPost16Provider, kOtherProfessional };
+// Sessions are in_person or virtual; contacts may also be phone, text or email.
+enum class ContactMode : uint8_t { kNone = 0, kInPerson, kVirtual, kPhone, kText, kEmail };
+
+// The names used in files and JSON, in enum order (LeaveReason without kNone).
+inline constexpr std::array<std::string_view, 5> kLeaveReasonNames = {"moved_to_eet", "other_support", "left_area",
+                                                                       "disengaged", "other"};
+inline constexpr std::array<std::string_view, 3> kAssessmentNames = {"roni", "pass", "neet_tool"};
+inline constexpr std::array<std::string_view, 4> kContactWithNames = {"young_person", "parent_carer",
+                                                                       "post16_provider", "other_professional"};
+inline constexpr std::array<std::string_view, 5> kContactModeNames = {"in_person", "virtual", "phone", "text",
+                                                                       "email"};
+
+struct CaseloadEpisode {
+  uint32_t person = kNoIndex;  // index into the Dataset's people
+  std::string coach_id, school_id, programme;
+  Date joined = kNoDate;
+  Date left = kNoDate;  // kNoDate = still on the caseload
+  LeaveReason leave_reason = LeaveReason::kNone;
+  uint32_t line = 0;  // in coaching/caseload.csv
+
+  // On the caseload at some time between first and last (inclusive).
+  bool overlaps(Date first, Date last) const { return joined <= last && (left == kNoDate || left >= first); }
+};
+
+struct Session {
+  uint32_t person = kNoIndex;
+  int number = 0;  // 1-7
+  Date date = kNoDate;
+  std::string coach_id;
+  ContactMode mode = ContactMode::kNone;  // in_person, virtual or not recorded
+  uint32_t line = 0;
+};
+
+struct AssessmentRecord {
+  uint32_t person = kNoIndex;
+  AssessmentKind kind = AssessmentKind::kRoni;
+  Date date = kNoDate;
+  uint32_t line = 0;
+};
+
+struct Contact {
+  uint32_t person = kNoIndex;
+  Date date = kNoDate;
+  std::string coach_id;
+  ContactWith with = ContactWith::kYoungPerson;
+  ContactMode mode = ContactMode::kNone;
+  uint32_t line = 0;
+};
+
+struct CoachingRecords {
+  std::vector<CaseloadEpisode> caseload;  // in file order
+  std::vector<Session> sessions;
+  std::vector<AssessmentRecord> assessments;
+  std::vector<Contact> contacts;
+};
+
+// Reads DIR/coaching/*.csv, checking people against `people` (the folder's people.csv,
+// already loaded). Problems go to `report` (file names "coaching/caseload.csv", ...).
+// Returns nullopt when there is any error.
+std::optional<CoachingRecords> load_coaching(const std::string& dir, const Dataset& people, LoadReport& report);
+
+}  // namespace pathways
