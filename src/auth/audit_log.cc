@@ -26,6 +26,9 @@ struct Ticket {
   AuditEntry* entry;
   bool done = false;
   std::string error;  // "" when committed
+  // Signalled (under the log's mutex) when this entry's batch is written, so a commit wakes
+  // only the callers it concerns, not every caller waiting for a later batch.
+  std::condition_variable written;
 };
 
 DbValue text_or_null(const std::string& s) { return s.empty() ? DbValue() : DbValue(s); }
@@ -50,7 +53,6 @@ struct AuditLog::Impl {
 
   std::mutex mutex;  // guards the queue, tickets and `stopping`
   std::condition_variable work;  // the writer waits for entries
-  std::condition_variable done;  // callers wait for their ticket
   std::deque<Ticket*> queue;
   bool stopping = false;
   std::string last_at;  // keeps `at` from going backwards when the clock does
@@ -78,8 +80,8 @@ struct AuditLog::Impl {
       for (Ticket* t : batch) {
         t->error = error;
         t->done = true;
+        t->written.notify_one();  // under the lock: the caller cannot leave (and destroy t) before we do
       }
-      done.notify_all();
     }
   }
 
@@ -134,7 +136,7 @@ void AuditLog::record(AuditEntry entry) {
   for (std::string* s : {&entry.username, &entry.role, &entry.action, &entry.record_type, &entry.record_id,
                          &entry.remote, &entry.detail})
     *s = sanitize_utf8(*s);
-  Ticket ticket{&entry, false, {}};
+  Ticket ticket{&entry, false, {}, {}};
   Impl& m = *impl_;
   std::unique_lock lock(m.mutex);
   if (m.stopping) throw DbError("audit log: record() after the log was closed");
@@ -142,7 +144,7 @@ void AuditLog::record(AuditEntry entry) {
   m.last_at = entry.at;
   m.queue.push_back(&ticket);
   m.work.notify_one();
-  m.done.wait(lock, [&] { return ticket.done; });
+  ticket.written.wait(lock, [&] { return ticket.done; });
   if (!ticket.error.empty()) throw DbError("audit log: the entry could not be stored: " + ticket.error);
 }
 
