@@ -279,7 +279,7 @@ TEST_P(ServerTest, SignInRefusesWrongPasswordsAndMalformedBodies) {
   ASSERT_RESPONSE(unknown);
   EXPECT_EQ(unknown->status, 401);
   EXPECT_EQ(unknown->body, wrong->body) << "an unknown user looks like a wrong password";
-  for (const std::string body : {std::string("{not json"), std::string(""), std::string("[]"),
+  for (const std::string& body : {std::string("{not json"), std::string(""), std::string("[]"),
                                  std::string(R"({"username":"officer"})"), std::string(R"({"username":1,"password":2})")}) {
     auto r = c.Post("/api/session", body, "application/json");
     ASSERT_RESPONSE(r);
@@ -467,7 +467,9 @@ TEST_P(ServerTest, OnlyAdminsManageUsersAndReadTheAuditLog) {
   EXPECT_EQ(list.size(), 6u);
   EXPECT_EQ(users->body.find("argon2"), std::string::npos) << "no password hashes";
   for (const auto& u : list)
-    if (u.at("username") == "school1") EXPECT_EQ(u.at("school_id"), "SCH1");
+    if (u.at("username") == "school1") {
+      EXPECT_EQ(u.at("school_id"), "SCH1");
+    }
 }
 
 // --- 5. CSRF and recording --------------------------------------------------------------------
@@ -617,7 +619,7 @@ TEST_P(ServerTest, InvalidActivitiesAre422NamingTheField) {
                    "application/x-www-form-urlencoded");
   ASSERT_RESPONSE(form);
   EXPECT_EQ(form->status, 415);
-  for (const std::string body : {std::string("{oops"), std::string("[1,2]"), std::string("\"x\"")}) {
+  for (const std::string& body : {std::string("{oops"), std::string("[1,2]"), std::string("\"x\"")}) {
     auto r = post("/api/people/P4/activities", body, &officer);
     ASSERT_RESPONSE(r);
     EXPECT_EQ(r->status, 400) << body;

@@ -325,7 +325,7 @@ void read_people(RecordSource& csv, const Rules& rules, Dataset& ds, LoadReport&
     const std::string_view school = r.text(c_school, "school_id", false, 64);
     if (r.bad) continue;
 
-    const auto p = static_cast<uint32_t>(P.size());
+
     P.id.push(id);
     P.upn.push(upn);
     P.uln.push(uln);
