@@ -325,7 +325,6 @@ void read_people(RecordSource& csv, const Rules& rules, Dataset& ds, LoadReport&
     const std::string_view school = r.text(c_school, "school_id", false, 64);
     if (r.bad) continue;
 
-
     P.id.push(id);
     P.upn.push(upn);
     P.uln.push(uln);
