@@ -14,6 +14,8 @@
 #include <string>
 #include <unordered_map>
 
+#include <filesystem>
+
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
@@ -34,6 +36,8 @@
 #include "cli/monthly_cmd.h"
 #include "cli/serve_cmd.h"
 #include "cli/user_cmd.h"
+#include "coaching/records.h"
+#include "coaching/store.h"
 
 namespace {
 
@@ -367,6 +371,10 @@ int main(int argc, char** argv) {
       const Rules rules = load_rules(c);
       LoadReport report;
       const Dataset ds = load_folder(import_dir, rules, report);
+      // The folder's coaching/ records, when it has them: checked before anything is stored.
+      std::optional<CoachingRecords> coaching;
+      if (report.ok() && std::filesystem::is_directory(std::filesystem::path(import_dir) / "coaching"))
+        coaching = load_coaching(import_dir, ds, report);
       const std::string error_file = import_dir + "/import-errors.csv";
       if (!report.ok()) {
         print_issues(report);
@@ -381,7 +389,20 @@ int main(int argc, char** argv) {
         import_user = u ? u : "unknown";
       }
       auto db = open_db(import_db);
-      const ImportSummary s = import_dataset(*db, ds, rules, import_dir, import_user);
+      // People, activities, indicators and coaching records in one transaction: all or nothing.
+      migrate(*db);
+      db->begin_exclusive();
+      ImportSummary s;
+      CoachingImportSummary cs;
+      try {
+        s = import_dataset_locked(*db, ds, rules, import_dir, import_user);
+        if (coaching) cs = import_coaching_locked(*db, *coaching, ds, import_user);
+        if (s.changed() || cs.changed()) db->commit();
+        else db->rollback();  // records nothing
+      } catch (...) {
+        db->rollback();
+        throw;
+      }
       if (!s.changed()) {
         std::cout << fmt::format("{}: nothing new ({} people, {} activities, {} indicator rows already stored)\n",
                                  import_dir, s.people_unchanged, s.activities_unchanged, s.indicators_unchanged);
@@ -392,6 +413,14 @@ int main(int argc, char** argv) {
             import_dir, s.batch_id, s.people_added, s.people_changed, s.people_unchanged, s.activities_added,
             s.activities_changed, s.activities_unchanged, s.indicators_added, s.indicators_changed,
             s.indicators_unchanged);
+      }
+      if (coaching) {
+        auto part = [](const char* what, const CoachingTableImport& t) {
+          return fmt::format("{} {} added, {} changed, {} unchanged", what, t.added, t.changed, t.unchanged);
+        };
+        std::cout << fmt::format("{}: coaching: {}; {}; {}; {}\n", import_dir, part("caseload episodes", cs.caseload),
+                                 part("sessions", cs.sessions), part("assessments", cs.assessments),
+                                 part("contacts", cs.contacts));
       }
       return 0;
     }

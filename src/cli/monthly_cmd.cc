@@ -13,9 +13,12 @@
 
 #include "coaching/monthly.h"
 #include "coaching/records.h"
+#include "coaching/store.h"
 #include "domain/rules.h"
 #include "export/xlsx.h"
 #include "io/folder.h"
+#include "store/db.h"
+#include "store/store.h"
 
 namespace pathways {
 
@@ -51,8 +54,8 @@ void write_file_atomically(const std::string& path, const std::string& content) 
 }
 
 void run(const MonthlyArgs& a) {
-  if (!a.db.empty()) throw BadInput("--db: the monthly activity report is not yet supported with --db; use --data DIR");
-  if (a.data.empty()) throw BadInput("--data DIR is required (the canonical folder with its coaching/ files)");
+  if (a.data.empty() && a.db.empty())
+    throw BadInput("--data DIR (the canonical folder with its coaching/ files) or --db URL (the store) is required");
   const auto end = parse_month_end(a.month);
   if (!end) throw BadInput(fmt::format("--month: '{}' is not a month in the form YYYY-MM", a.month));
   if (a.format == "xlsx" && a.out.empty()) throw BadInput("--format xlsx needs --out FILE");
@@ -70,12 +73,21 @@ void run(const MonthlyArgs& a) {
   LoadOptions options;
   options.indicators = false;
   options.names = false;
-  const Dataset ds = load_folder(a.data, rules, report, options);
+  Dataset ds;
   std::optional<CoachingRecords> records;
-  if (report.ok()) records = load_coaching(a.data, ds, report);
+  if (!a.db.empty()) {
+    // The store: its current people and activities, and its coaching records (coaching/store.h).
+    auto db = open_db(a.db);
+    ds = load_store(*db, rules, report, options);
+    if (report.ok()) records = load_coaching(*db, ds, report);
+  } else {
+    ds = load_folder(a.data, rules, report, options);
+    if (report.ok()) records = load_coaching(a.data, ds, report);
+  }
   if (!report.ok() || !records) {
     print_issues(report);
-    throw BadInput(fmt::format("{}: {} error(s); nothing was computed", a.data, report.error_count));
+    throw BadInput(fmt::format("{}: {} error(s); nothing was computed", a.db.empty() ? a.data : redact_url(a.db),
+                               report.error_count));
   }
   for (const auto& w : report.warnings) std::cerr << "warning: " << format_issue(w) << "\n";
 
@@ -110,7 +122,7 @@ void add_monthly_activity_command(CLI::App* report) {
   cmd->add_option("--coach", a->coach, "only caseload episodes of this coach_id");
   cmd->add_option("--school", a->school, "only caseload episodes of this school_id");
   auto* data = cmd->add_option("--data", a->data, "canonical data folder with its coaching/ files (formats.md)");
-  auto* db = cmd->add_option("--db", a->db, "store: not yet supported for this report (use --data)");
+  auto* db = cmd->add_option("--db", a->db, "store: sqlite:PATH or postgresql://... (instead of --data)");
   data->excludes(db);
   cmd->add_option("--format", a->format, "table, json, csv or xlsx (xlsx needs --out)")
       ->check(CLI::IsMember({"table", "json", "csv", "xlsx"}));

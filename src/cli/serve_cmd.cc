@@ -11,7 +11,7 @@
 
 #include "auth/accounts.h"
 #include "auth/password.h"
-#include "coaching/caseload.h"
+#include "coaching/import.h"
 #include "domain/rules.h"
 #include "generate/generate.h"
 #include "io/folder.h"
@@ -35,7 +35,7 @@ void on_signal(int) {
   if (running) running->stop();
 }
 
-// Fills an empty store with the `la` preset (people, activities, caseloads), and creates
+// Fills an empty store with the `la` preset (people, activities, coaching records), and creates
 // one account per role when there are none. Prints the accounts and their one-time passwords.
 void prepare_demo(const ServeArgs& args) {
   auto db = open_db(args.options.db_url);
@@ -58,13 +58,17 @@ void prepare_demo(const ServeArgs& args) {
     Dataset ds = load_folder(dir.string(), rules, report);
     if (!report.ok()) throw std::runtime_error("the generated demo data does not load: " + format_issue(report.errors.front()));
     const auto sum = import_dataset(*db, ds, rules, "demo: generated la preset", "demo");
-    LoadReport caseload_report;
-    const auto cl = import_caseload(*db, (dir / "coaching" / "caseload.csv").string(), "coaching/caseload.csv", ds, "demo",
-                                    caseload_report);
-    if (!cl) throw std::runtime_error("the generated caseloads do not load: " + format_issue(caseload_report.errors.front()));
-    std::fprintf(stderr, "Imported %lld people, %lld activities and %lld caseload episodes.\n",
+    LoadReport coaching_report;
+    const auto coaching = import_coaching_folder(*db, dir.string(), ds, "demo", coaching_report);
+    if (!coaching)
+      throw std::runtime_error("the generated coaching records do not load: " + format_issue(coaching_report.errors.front()));
+    const CoachingImportSummary& cs = *coaching;
+    std::fprintf(stderr,
+                 "Imported %lld people, %lld activities, %lld caseload episodes, %lld coaching sessions, %lld "
+                 "assessments and %lld contacts.\n",
                  static_cast<long long>(sum.people_added), static_cast<long long>(sum.activities_added),
-                 static_cast<long long>(cl->added));
+                 static_cast<long long>(cs.caseload.added), static_cast<long long>(cs.sessions.added),
+                 static_cast<long long>(cs.assessments.added), static_cast<long long>(cs.contacts.added));
     if (args.demo_dir.empty()) {
       std::error_code ec;
       fs::remove_all(dir, ec);

@@ -4,6 +4,8 @@
 #include <set>
 #include <tuple>
 
+#include "coaching/records.h"
+#include "coaching/store.h"
 #include "io/csv.h"
 #include "store/store.h"
 
@@ -93,34 +95,29 @@ std::optional<CaseloadImport> import_caseload(Db& db, const std::string& path, c
   }
   if (!report.ok()) return std::nullopt;
 
+  // The same writer as the whole coaching/ import (coaching/store.h).
+  std::vector<CaseloadEpisode> records;
+  records.reserve(episodes.size());
+  for (const auto& e : episodes) {
+    CaseloadEpisode r;
+    r.person = people.find_person(e.person_id);
+    r.coach_id = e.coach_id;
+    r.school_id = e.school_id;
+    r.programme = e.programme;
+    r.joined = *parse_date(e.joined);
+    if (!e.left.empty()) r.left = *parse_date(e.left);
+    for (size_t i = 0; i < kLeaveReasonNames.size(); ++i)
+      if (kLeaveReasonNames[i] == e.reason) r.leave_reason = static_cast<LeaveReason>(i + 1);
+    records.push_back(std::move(r));
+  }
   CaseloadImport result;
-  auto opt = [](const std::string& s) { return s.empty() ? DbValue() : DbValue(s); };
+  migrate(db);
   db.begin_exclusive();
   try {
-    const std::string now = store_timestamp();
-    for (const auto& e : episodes) {
-      auto rows = db.query(
-          "SELECT COALESCE(left_date, ''), COALESCE(leave_reason, ''), COALESCE(school_id, ''), COALESCE(programme, '') "
-          "FROM caseload_episodes WHERE person_id = $1 AND coach_id = $2 AND joined_date = $3",
-          {e.person_id, e.coach_id, e.joined});
-      if (!rows->next()) {
-        db.query(
-            "INSERT INTO caseload_episodes (person_id, coach_id, school_id, programme, joined_date, left_date, leave_reason, "
-            "recorded_by, recorded_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-            {e.person_id, e.coach_id, opt(e.school_id), opt(e.programme), e.joined, opt(e.left), opt(e.reason), imported_by, now});
-        ++result.added;
-      } else if (rows->text(0) != e.left || rows->text(1) != e.reason || rows->text(2) != e.school_id ||
-                 rows->text(3) != e.programme) {
-        rows.reset();
-        db.query(
-            "UPDATE caseload_episodes SET left_date = $4, leave_reason = $5, school_id = $6, programme = $7, recorded_by = $8, "
-            "recorded_at = $9 WHERE person_id = $1 AND coach_id = $2 AND joined_date = $3",
-            {e.person_id, e.coach_id, e.joined, opt(e.left), opt(e.reason), opt(e.school_id), opt(e.programme), imported_by, now});
-        ++result.changed;
-      } else {
-        ++result.unchanged;
-      }
-    }
+    const CoachingTableImport t = import_caseload_locked(db, records, people, imported_by);
+    result.added = t.added;
+    result.changed = t.changed;
+    result.unchanged = t.unchanged;
     db.commit();
   } catch (...) {
     db.rollback();

@@ -188,7 +188,7 @@ MonthlyActivityReport monthly_activity_report(const Dataset& ds, const Rules& ru
 
   // Sessions and assessments to date (sessions are unique per person and number; the same
   // assessment may be repeated, so count people, not records).
-  for (const Session& s : records.sessions) {
+  for (const CoachingSession& s : records.sessions) {
     if (panel_of[s.person] == kOutside || s.date > last) continue;
     ++panel(panel_of[s.person]).sessions_completed[s.number - 1];
   }

@@ -238,7 +238,7 @@ std::optional<CoachingRecords> load_coaching(const std::string& dir, const Datas
     std::map<std::pair<uint32_t, int>, uint64_t> seen;
     read_file(base / "sessions.csv", name, false, {"person_id", "session_number", "date"}, {"coach_id", "mode"},
               people, report, [&](Row& row) {
-                Session s;
+                CoachingSession s;
                 s.person = row.person();
                 const std::string_view n = row.cell("session_number");
                 if (n.size() == 1 && n[0] >= '1' && n[0] <= '7') s.number = n[0] - '0';

@@ -64,7 +64,7 @@ struct CaseloadEpisode {
   bool overlaps(Date first, Date last) const { return joined <= last && (left == kNoDate || left >= first); }
 };
 
-struct Session {
+struct CoachingSession {
   uint32_t person = kNoIndex;
   int number = 0;  // 1-7
   Date date = kNoDate;
@@ -91,7 +91,7 @@ struct Contact {
 
 struct CoachingRecords {
   std::vector<CaseloadEpisode> caseload;  // in file order
-  std::vector<Session> sessions;
+  std::vector<CoachingSession> sessions;
   std::vector<AssessmentRecord> assessments;
   std::vector<Contact> contacts;
 };

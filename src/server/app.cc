@@ -13,6 +13,7 @@
 
 #include "auth/password.h"
 #include "io/folder.h"
+#include "coaching/store.h"
 #include "server/internal.h"
 #include "store/store.h"
 
@@ -130,6 +131,7 @@ PageOptions Ctx::page_options(const std::string& title, const std::string& curre
     add("/not-known", "Not known");
   }
   add("/reports", "Reports");
+  add("/coaching/monthly", "Coaching");
   if (allowed(r, Permission::kUpload)) add("/upload", "Upload");
   if (allowed(r, Permission::kAdmin)) {
     add("/admin/users", "Users");
@@ -204,6 +206,8 @@ void Impl::reload() {
     next->caseloads[coach].insert(p);
     next->coach_of[p] = coach;
   }
+  LoadReport coaching_report;
+  next->coaching = load_coaching(*write_db, next->ds, coaching_report);
   for (size_t s = 0; s < next->ds.schools.size(); ++s) next->schools.emplace_back(next->ds.schools[static_cast<uint32_t>(s)]);
   std::sort(next->schools.begin(), next->schools.end());
   next->version = ++version;
@@ -340,6 +344,7 @@ App::App(ServerOptions options) : impl_(std::make_unique<Impl>(std::move(options
   });
   a.register_api();
   a.register_pages();
+  a.register_coaching_pages();
 }
 
 App::~App() = default;

@@ -212,7 +212,11 @@ std::string summary_list(const std::vector<std::pair<std::string, std::string>>&
 }
 
 std::string table(const TableSpec& t) {
-  std::string out = "<table class=\"govuk-table\">";
+  // Wide tables scroll sideways inside their own region on a narrow screen, so the page
+  // itself never does; the region takes focus so it can be scrolled by keyboard.
+  std::string out = fmt::format("<div class=\"app-table-scroll\" role=\"region\" tabindex=\"0\" aria-label=\"{}\">",
+                                esc(t.caption.empty() ? (t.head.empty() ? std::string("Table") : t.head.front()) : t.caption));
+  out += "<table class=\"govuk-table\">";
   if (!t.caption.empty()) out += fmt::format("<caption class=\"govuk-table__caption govuk-table__caption--m\">{}</caption>", esc(t.caption));
   out += "<thead class=\"govuk-table__head\"><tr class=\"govuk-table__row\">";
   for (size_t i = 0; i < t.head.size(); ++i) {
@@ -232,7 +236,7 @@ std::string table(const TableSpec& t) {
     }
     out += "</tr>";
   }
-  return out + "</tbody></table>\n";
+  return out + "</tbody></table></div>\n";
 }
 
 std::string tag(std::string_view text, std::string_view colour) {

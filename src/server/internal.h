@@ -16,6 +16,7 @@
 #include <nlohmann/json.hpp>
 
 #include "auth/accounts.h"
+#include "coaching/records.h"
 #include "domain/rules.h"
 #include "engine/dataset.h"
 #include "engine/status.h"
@@ -33,6 +34,7 @@ struct Loaded {
   Dataset ds;
   Caseloads caseloads;
   std::unordered_map<uint32_t, std::string> coach_of;  // person -> current coach_id
+  CoachingRecords coaching;                            // caseloads, sessions, assessments, contacts
   int64_t version = 0;
   std::vector<std::string> schools;  // school ids, sorted
   // The dashboard, computed on first use.
@@ -109,6 +111,7 @@ struct Impl {
   void route(const std::string& method, const std::string& pattern, Permission permission, bool api, Handler handler);
   void register_api();
   void register_pages();
+  void register_coaching_pages();
 };
 
 // The session cookie of a request ("" when none), and a Set-Cookie value that sets or

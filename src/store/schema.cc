@@ -246,6 +246,43 @@ CREATE TABLE caseload_episodes (
 );
 CREATE INDEX caseload_episodes_by_coach ON caseload_episodes (coach_id, joined_date);
 )SQL"},
+      // Engagement coaching records (formats.md coaching/): sessions, assessments, contacts.
+      // Keys are records.h's duplicate rules; each primary key starts with person_id, so it is
+      // also the index by person. A contact's coach_id and mode are '' when not recorded (they
+      // are part of its identity, and a key column cannot be NULL). Rows are updated in place
+      // (coaching/store.h), like caseload_episodes, not versioned.
+      {5, "engagement coaching sessions, assessments and contacts", R"SQL(
+CREATE TABLE coaching_sessions (
+  person_id TEXT NOT NULL,
+  session_number INTEGER NOT NULL,
+  session_date TEXT NOT NULL,
+  coach_id TEXT,
+  mode TEXT,
+  recorded_by TEXT NOT NULL,
+  recorded_at TEXT NOT NULL,
+  PRIMARY KEY (person_id, session_number)
+);
+CREATE INDEX coaching_sessions_by_coach ON coaching_sessions (coach_id, session_date);
+CREATE TABLE coaching_assessments (
+  person_id TEXT NOT NULL,
+  assessment TEXT NOT NULL,
+  assessment_date TEXT NOT NULL,
+  recorded_by TEXT NOT NULL,
+  recorded_at TEXT NOT NULL,
+  PRIMARY KEY (person_id, assessment, assessment_date)
+);
+CREATE TABLE coaching_contacts (
+  person_id TEXT NOT NULL,
+  contact_date TEXT NOT NULL,
+  coach_id TEXT NOT NULL DEFAULT '',
+  contact_with TEXT NOT NULL,
+  mode TEXT NOT NULL DEFAULT '',
+  recorded_by TEXT NOT NULL,
+  recorded_at TEXT NOT NULL,
+  PRIMARY KEY (person_id, contact_date, coach_id, contact_with, mode)
+);
+CREATE INDEX coaching_contacts_by_coach ON coaching_contacts (coach_id, contact_date);
+)SQL"},
   };
   return list;
 }

@@ -314,6 +314,26 @@ describe('administration', () => {
   })
 })
 
+describe('engagement coaching', () => {
+  test('the monthly activity report shows Year 11 and Year 12 panels; a coach sees only their own figures', async () => {
+    const officer = await pageFor('data_officer')
+    await officer.goto(server.url + 'coaching/monthly?month=2026-02')
+    const headings = await officer.locator('h2.govuk-heading-m').allTextContents()
+    assert.deepEqual(headings.map((h) => h.trim()), ['Year 11', 'Year 12'])
+    await expectNoViolations(officer, 'monthly activity report')
+    const all = await api(officer, '/api/reports/monthly-activity?month=2026-02')
+    assert.ok(all.body.year11.caseload > 0, 'a caseload in February')
+    const coach = await pageFor('coach')
+    const mine = await api(coach, '/api/reports/monthly-activity?month=2026-02&coach=SOMEONE-ELSE')
+    const direct = await api(officer, `/api/reports/monthly-activity?month=2026-02&coach=${server.accounts.coach.coach}`)
+    assert.deepEqual(mine.body, direct.body, "a coach's filter is always their own")
+    assert.ok(mine.body.year11.caseload + mine.body.year12.caseload < all.body.year11.caseload + all.body.year12.caseload)
+    await coach.goto(server.url + 'coaching/monthly?month=2026-02')
+    assert.equal(await coach.locator('#coach').count(), 0, 'no coach filter for a coach')
+    await expectNoViolations(coach, 'monthly activity report as a coach')
+  })
+})
+
 describe('layout', () => {
   test('pages fit a 320 px wide screen', async () => {
     const page = await newPage(browser, { viewport: { width: 320, height: 640 } })
