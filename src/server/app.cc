@@ -131,6 +131,7 @@ PageOptions Ctx::page_options(const std::string& title, const std::string& curre
     add("/not-known", "Not known");
   }
   add("/reports", "Reports");
+  if (r == Role::coach) add("/coaching/caseload", "My caseload");
   add("/coaching/monthly", "Coaching");
   if (allowed(r, Permission::kUpload)) add("/upload", "Upload");
   if (allowed(r, Permission::kAdmin)) {

@@ -3,7 +3,10 @@
 // A coach sees their own caseload's figures and a school its own; others choose freely.
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "coaching/monthly.h"
+#include "coaching/store.h"
 #include "server/internal.h"
 
 namespace pathways::web {
@@ -80,9 +83,254 @@ std::string panel_html(const ActivityPanel& p, bool year12) {
   return html;
 }
 
+bool records_coaching(Role r) { return r == Role::admin || r == Role::data_officer || r == Role::coach; }
+
+std::string mode_label(ContactMode m) {
+  switch (m) {
+    case ContactMode::kInPerson: return "in person";
+    case ContactMode::kVirtual: return "virtual";
+    case ContactMode::kPhone: return "phone";
+    case ContactMode::kText: return "text";
+    case ContactMode::kEmail: return "email";
+    case ContactMode::kNone: return "";
+  }
+  return "";
+}
+
+const char* with_label(ContactWith w) {
+  switch (w) {
+    case ContactWith::kYoungPerson: return "the young person";
+    case ContactWith::kParentCarer: return "a parent or carer";
+    case ContactWith::kPost16Provider: return "a post-16 provider";
+    case ContactWith::kOtherProfessional: return "another professional";
+  }
+  return "";
+}
+
+// The date fields `name`-day/-month/-year as a date, or an error message.
+std::pair<Date, std::string> form_date(const Ctx& ctx, const std::string& name, Date today) {
+  const std::string iso = iso_from_parts(ctx.param(name + "-day"), ctx.param(name + "-month"), ctx.param(name + "-year"));
+  const auto d = iso.empty() ? std::nullopt : parse_date(iso);
+  if (!d) return {kNoDate, "Enter a real date, with a day, month and 4-digit year"};
+  if (*d > today) return {kNoDate, "The date must be today or in the past"};
+  return {*d, ""};
+}
+
 }  // namespace
 
+std::string coaching_section(Ctx& ctx, uint32_t p) {
+  const CoachingRecords& c = ctx.data->coaching;
+  struct Item {
+    Date date;
+    std::string title, detail;
+  };
+  std::vector<Item> items;
+  int in_person = 0, virtual_ = 0;
+  auto count = [&](ContactMode m) {
+    if (m == ContactMode::kInPerson) ++in_person;
+    else if (m != ContactMode::kNone) ++virtual_;
+  };
+  for (const auto& e : c.caseload)
+    if (e.person == p) {
+      items.push_back({e.joined, "Joined the caseload of coach " + e.coach_id, e.school_id.empty() ? "" : "At " + e.school_id});
+      if (e.left != kNoDate)
+        items.push_back({e.left, "Left the caseload of coach " + e.coach_id,
+                         e.leave_reason == LeaveReason::kNone ? "" : "Reason: " + std::string(kLeaveReasonNames[static_cast<size_t>(e.leave_reason) - 1])});
+    }
+  for (const auto& x : c.sessions)
+    if (x.person == p) {
+      count(x.mode);
+      items.push_back({x.date, fmt::format("Session {}: {}", x.number, kSessionNames[static_cast<size_t>(x.number - 1)]),
+                       x.mode == ContactMode::kNone ? "" : "Held " + mode_label(x.mode)});
+    }
+  for (const auto& x : c.contacts)
+    if (x.person == p) {
+      count(x.mode);
+      items.push_back({x.date, std::string("Contact with ") + with_label(x.with), x.mode == ContactMode::kNone ? "" : "By " + mode_label(x.mode)});
+    }
+  const char* kinds[] = {"RONI", "PASS", "NEET assessment tool"};
+  for (const auto& x : c.assessments)
+    if (x.person == p) items.push_back({x.date, std::string(kinds[static_cast<size_t>(x.kind)]) + " assessment", ""});
+  const bool can_record = records_coaching(ctx.user().role);
+  if (items.empty() && !can_record) return "";
+  std::stable_sort(items.begin(), items.end(), [](const Item& a, const Item& b) { return a.date > b.date; });
+  const std::string id(ctx.data->ds.people.id[p]);
+  std::string html = "<h2 class=\"govuk-heading-m\">Engagement coaching</h2>";
+  html += summary_list({{"Touchpoints in person", std::to_string(in_person)}, {"Touchpoints virtual (video, phone, text, email)", std::to_string(virtual_)}});
+  if (items.empty()) html += "<p class=\"govuk-body\">No coaching recorded.</p>";
+  else {
+    html += "<div class=\"moj-timeline\">";
+    for (size_t i = 0; i < items.size() && i < 60; ++i)
+      html += fmt::format(
+          "<div class=\"moj-timeline__item\"><div class=\"moj-timeline__header\"><h3 class=\"moj-timeline__title\">{}</h3></div>"
+          "<p class=\"moj-timeline__date\"><time datetime=\"{}\">{}</time></p><div class=\"moj-timeline__description\">{}</div></div>",
+          esc(items[i].title), format_date(items[i].date), esc(long_date(format_date(items[i].date))), esc(items[i].detail));
+    html += "</div>";
+  }
+  if (can_record) {
+    const std::string csrf = hidden("csrf_token", ctx.session->csrf_token);
+    html += "<h3 class=\"govuk-heading-s\">Record a contact</h3>";
+    html += "<form method=\"post\" action=\"/people/" + url_encode(id) + "/contacts\" novalidate>" + csrf +
+            date_input("contact_date", "Date of the contact", "", "For example, 20 10 2026", "") +
+            select("contact_with", "Contact with", {{"young_person", "The young person"}, {"parent_carer", "Parent or carer"},
+                                                   {"post16_provider", "Post-16 provider"}, {"other_professional", "Another professional"}},
+                   "young_person") +
+            select("contact_mode", "How", {{"in_person", "In person"}, {"virtual", "Video call"}, {"phone", "Phone"}, {"text", "Text message"}, {"email", "Email"}},
+                   "in_person") +
+            button("Save contact", "govuk-button--secondary") + "</form>";
+    html += "<h3 class=\"govuk-heading-s\">Record a session</h3>";
+    std::vector<std::pair<std::string, std::string>> sessions;
+    for (int n = 1; n <= 7; ++n) sessions.push_back({std::to_string(n), fmt::format("{}. {}", n, kSessionNames[static_cast<size_t>(n - 1)])});
+    html += "<form method=\"post\" action=\"/people/" + url_encode(id) + "/sessions\" novalidate>" + csrf +
+            select("session_number", "Session", sessions, "1") +
+            date_input("session_date", "Date of the session", "", "For example, 20 10 2026", "") +
+            select("session_mode", "How", {{"in_person", "In person"}, {"virtual", "Virtual"}}, "in_person") +
+            button("Save session", "govuk-button--secondary") + "</form>";
+  }
+  return html;
+}
+
 void Impl::register_coaching_pages() {
+  // Recording a contact or a session: one row through the store's coaching import.
+  auto record = [this](Ctx& ctx, bool session) {
+    const std::string id = ctx.req.matches[1];
+    const uint32_t p = ctx.data->ds.find_person(id);
+    if (p == kNoIndex || !ctx.may_see(p)) {
+      ctx.audit("change_denied", "person", id.substr(0, 64));
+      return ctx.not_found();
+    }
+    if (!records_coaching(ctx.user().role)) return ctx.forbidden();
+    const auto [date, problem] = form_date(ctx, session ? "session_date" : "contact_date", today());
+    CoachingRecords one;
+    std::string coach = ctx.user().role == Role::coach ? ctx.user().coach_id : "";
+    if (coach.empty()) {
+      const auto it = ctx.data->coach_of.find(p);
+      if (it != ctx.data->coach_of.end()) coach = it->second;
+    }
+    std::string what;
+    if (problem.empty()) {
+      if (session) {
+        const std::string n = ctx.param("session_number");
+        if (n.size() != 1 || n[0] < '1' || n[0] > '7') return ctx.html(400, ctx.page_options("Record a session", "/people"), heading("Record a session") + error_summary({{"", "Select a session from the list"}}));
+        CoachingSession x;
+        x.person = p;
+        x.number = n[0] - '0';
+        x.date = date;
+        x.coach_id = coach;
+        x.mode = ctx.param("session_mode") == "virtual" ? ContactMode::kVirtual : ContactMode::kInPerson;
+        one.sessions.push_back(x);
+        what = "session " + n;
+      } else {
+        Contact x;
+        x.person = p;
+        x.date = date;
+        x.coach_id = coach;
+        const std::string w = ctx.param("contact_with"), m = ctx.param("contact_mode");
+        const auto wi = std::find(kContactWithNames.begin(), kContactWithNames.end(), w);
+        const auto mi = std::find(kContactModeNames.begin(), kContactModeNames.end(), m);
+        if (wi == kContactWithNames.end() || mi == kContactModeNames.end())
+          return ctx.html(400, ctx.page_options("Record a contact", "/people"), heading("Record a contact") + error_summary({{"", "Select who the contact was with and how"}}));
+        x.with = static_cast<ContactWith>(wi - kContactWithNames.begin());
+        x.mode = static_cast<ContactMode>(mi - kContactModeNames.begin() + 1);
+        one.contacts.push_back(x);
+        what = "contact " + w + " " + m;
+      }
+    }
+    if (!problem.empty()) {
+      const std::string field = session ? "session_date" : "contact_date";
+      PageOptions o = ctx.page_options(session ? "Record a session" : "Record a contact", "/people");
+      o.has_error = true;
+      o.back_href = "/people/" + url_encode(id);
+      return ctx.html(400, o,
+                      error_summary({{field + "-day", problem}}) + heading(session ? "Record a session" : "Record a contact") +
+                          "<form method=\"post\" action=\"/people/" + url_encode(id) + (session ? "/sessions" : "/contacts") +
+                          "\" novalidate>" + hidden("csrf_token", ctx.session->csrf_token) +
+                          (session ? hidden("session_number", ctx.param("session_number")) + hidden("session_mode", ctx.param("session_mode"))
+                                   : hidden("contact_with", ctx.param("contact_with")) + hidden("contact_mode", ctx.param("contact_mode"))) +
+                          date_input(field, "Date", "", "For example, 20 10 2026", problem) + button("Save") + "</form>");
+    }
+    {
+      std::lock_guard lock(write_mutex);
+      import_coaching(*write_db, one, ctx.data->ds, ctx.user().username);
+      reload();
+    }
+    ctx.audit("create", session ? "coaching_session" : "coaching_contact", id, what + " on " + format_date(date));
+    ctx.redirect("/people/" + url_encode(id) + "?coaching=1");
+  };
+  route("POST", R"(/people/([^/]+)/contacts)", Permission::kRecord, false, [record](Ctx& ctx) { record(ctx, false); });
+  route("POST", R"(/people/([^/]+)/sessions)", Permission::kRecord, false, [record](Ctx& ctx) { record(ctx, true); });
+
+  // A coach's caseload (others choose a coach): who is on it, their status, and who has had
+  // no contact this month.
+  route("GET", "/coaching/caseload", Permission::kPeople, false, [this](Ctx& ctx) {
+    const std::string coach = ctx.user().role == Role::coach ? ctx.user().coach_id : ctx.param("coach").substr(0, 64);
+    const Date on = today();
+    const Date first = make_date(to_ymd(on).year, to_ymd(on).month, 1);
+    std::string main = heading("Caseload", coach.empty() ? "" : "Coach " + coach);
+    if (ctx.user().role != Role::coach)
+      main += "<form method=\"get\" action=\"/coaching/caseload\">" +
+              text_input("coach", "Coach", coach, "A coach id, for example C03", "", "text", "govuk-input--width-10") +
+              button("Show caseload", "govuk-button--secondary") + "</form>";
+    const auto it = ctx.data->caseloads.find(coach);
+    std::vector<uint32_t> people;
+    if (it != ctx.data->caseloads.end())
+      for (uint32_t p : it->second)
+        if (ctx.may_see(p)) people.push_back(p);
+    std::sort(people.begin(), people.end(), [&](uint32_t a, uint32_t b) {
+      return ctx.data->ds.people.family_name[a] < ctx.data->ds.people.family_name[b];
+    });
+    // Last contact with the young person, by person.
+    std::unordered_map<uint32_t, Date> last_contact;
+    for (const auto& x : ctx.data->coaching.contacts)
+      if (x.with == ContactWith::kYoungPerson && x.date <= on) last_contact[x.person] = std::max(last_contact[x.person], x.date);
+    size_t without = 0;
+    TableSpec t{fmt::format("{} young people", people.size()), {"Name", "School", "Status today", "Last contact", "This month"}, {}, {}};
+    std::string ids;
+    for (uint32_t p : people) {
+      const Status st = status_on(ctx.data->ds, rules, p, on);
+      const auto lc = last_contact.find(p);
+      const bool this_month = lc != last_contact.end() && lc->second >= first;
+      if (!this_month) ++without;
+      t.rows.push_back({fmt::format("<a class=\"govuk-link\" href=\"/people/{}\">{} {}</a>", url_encode(ctx.data->ds.people.id[p]),
+                                    esc(ctx.data->ds.people.given_name[p]), esc(ctx.data->ds.people.family_name[p])),
+                        esc(ctx.data->ds.people.school[p] == kNoIndex ? "" : std::string(ctx.data->ds.schools[ctx.data->ds.people.school[p]])),
+                        tag(status_label(ctx.data->ds, rules, st), status_colour(ctx.data->ds, rules, st)),
+                        lc == last_contact.end() ? "None" : esc(long_date(format_date(lc->second))),
+                        this_month ? tag("Contacted", "green") : tag("No contact yet", "yellow")});
+      ids += (ids.empty() ? "" : " ") + std::string(ctx.data->ds.people.id[p]);
+    }
+    if (!coach.empty()) ctx.audit("list", "caseload", coach, ids);
+    if (!coach.empty())
+      main += fmt::format("<p class=\"govuk-body\">{} of {} have had no contact with their coach in {} so far.</p>", without,
+                          people.size(), esc(month_text(month_name(on).substr(0, 7))));
+    if (!people.empty()) main += table(t);
+    else if (!coach.empty()) main += "<p class=\"govuk-body\">Nobody is on this caseload today.</p>";
+    PageOptions o = ctx.page_options("Caseload", "/coaching/caseload");
+    o.wide = true;
+    ctx.html(200, o, main);
+  });
+
+  route("GET", "/api/caseload", Permission::kPeople, true, [this](Ctx& ctx) {
+    const std::string coach = ctx.user().role == Role::coach ? ctx.user().coach_id : ctx.param("coach").substr(0, 64);
+    nlohmann::ordered_json list = nlohmann::ordered_json::array();
+    const auto it = ctx.data->caseloads.find(coach);
+    std::string ids;
+    if (it != ctx.data->caseloads.end()) {
+      std::vector<uint32_t> people(it->second.begin(), it->second.end());
+      std::sort(people.begin(), people.end());
+      for (uint32_t p : people) {
+        if (!ctx.may_see(p)) continue;
+        list.push_back(person_brief_json(*ctx.data, rules, p, today()));
+        ids += (ids.empty() ? "" : " ") + std::string(ctx.data->ds.people.id[p]);
+      }
+    }
+    ctx.audit("list", "caseload", coach, ids);
+    nlohmann::ordered_json j;
+    j["coach_id"] = coach;
+    j["people"] = std::move(list);
+    ctx.json(200, j);
+  });
+
   route("GET", "/api/reports/monthly-activity", Permission::kAggregates, true, [this](Ctx& ctx) {
     const auto ym = parse_month(ctx.param("month"));
     if (!ym) return ctx.json_error(400, "month must be YYYY-MM");

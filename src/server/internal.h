@@ -149,6 +149,10 @@ nlohmann::ordered_json queue_row_json(const Ctx& ctx, const QueueRow& row, Date 
 std::string statutory_json(Ctx& ctx, const std::string& month);
 std::string annual_json(Ctx& ctx, const std::string& year);
 
+// The coaching part of the person page: touchpoint counts, a timeline of sessions,
+// contacts and assessments, and (for roles that record) forms to add a contact or a session.
+std::string coaching_section(Ctx& ctx, uint32_t p);
+
 // Validates and records one activity row for person p through the same checks as a file
 // import, as a new version in the store (an existing activity with the same code and start
 // date gets a new version). Returns field errors (empty on success).

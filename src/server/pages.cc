@@ -298,6 +298,8 @@ void Impl::register_pages() {
     std::string main;
     if (ctx.param("recorded") == "1")
       main += notification("Activity recorded", "<p class=\"govuk-body\">The activity history below includes it.</p>", true);
+    if (ctx.param("coaching") == "1")
+      main += notification("Coaching recorded", "<p class=\"govuk-body\">It is in the coaching timeline below.</p>", true);
     if (ctx.param("confirmed") == "1")
       main += notification("Current activity confirmed", "<p class=\"govuk-body\">It was confirmed today.</p>", true);
     main += heading(name, "Young person", "l");
@@ -389,6 +391,7 @@ void Impl::register_pages() {
           esc(date_text(ds.activities.start[a])), desc);
     }
     if (!acts.empty()) main += "</div>";
+    main += coaching_section(ctx, p);
     PageOptions o = ctx.page_options(name, "/people");
     o.back_href = "/people";
     ctx.html(200, o, main);

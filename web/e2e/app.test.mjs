@@ -334,6 +334,47 @@ describe('engagement coaching', () => {
   })
 })
 
+describe('a coach', () => {
+  test('records a contact and a session from the caseload page and sees the monthly report change', async () => {
+    const page = await pageFor('coach')
+    await page.goto(server.url + 'coaching/caseload')
+    await expectNoViolations(page, 'caseload')
+    const caseload = await api(page, '/api/caseload')
+    const someone = caseload.body.people.find((p) => p.academic_age === 15 || p.academic_age === 16)
+    assert.ok(someone, 'a Year 11 or 12 young person on the caseload')
+    const month = AS_OF.slice(0, 7)
+    const before = await api(page, `/api/reports/monthly-activity?month=${month}`)
+    const panel = someone.academic_age === 15 ? 'year11' : 'year12'
+    await page.click(`a[href="/people/${someone.person_id}"]`)
+    await expectNoViolations(page, 'person page with coaching')
+    // A date in the future is refused with an error summary.
+    await page.fill('#contact_date-day', '1')
+    await page.fill('#contact_date-month', '1')
+    await page.fill('#contact_date-year', '2030')
+    await page.click('button:has-text("Save contact")')
+    await page.waitForSelector('.govuk-error-summary')
+    await expectNoViolations(page, 'contact with an error')
+    await page.fill('#contact_date-day', AS_OF.slice(8, 10))
+    await page.fill('#contact_date-month', AS_OF.slice(5, 7))
+    await page.fill('#contact_date-year', AS_OF.slice(0, 4))
+    await page.click('button:has-text("Save")')
+    await page.waitForSelector('.govuk-notification-banner--success')
+    await page.selectOption('#session_number', '7')
+    await page.fill('#session_date-day', AS_OF.slice(8, 10))
+    await page.fill('#session_date-month', AS_OF.slice(5, 7))
+    await page.fill('#session_date-year', AS_OF.slice(0, 4))
+    await page.selectOption('#session_mode', 'virtual')
+    await page.click('button:has-text("Save session")')
+    await page.waitForSelector('.govuk-notification-banner--success')
+    const text = await page.textContent('main')
+    assert.match(text, /Contact with the young person/)
+    assert.match(text, /Session 7: End of term review/)
+    const after = await api(page, `/api/reports/monthly-activity?month=${month}`)
+    assert.equal(after.body[panel].engaged, before.body[panel].engaged + 1, 'one more young person engaged this month')
+    if (panel === 'year11') assert.ok(after.body.year11.sessions_completed_pct['7'] > before.body.year11.sessions_completed_pct['7'])
+  })
+})
+
 describe('layout', () => {
   test('pages fit a 320 px wide screen', async () => {
     const page = await newPage(browser, { viewport: { width: 320, height: 640 } })
