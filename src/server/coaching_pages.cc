@@ -262,6 +262,57 @@ void Impl::register_coaching_pages() {
 
   // A coach's caseload (others choose a coach): who is on it, their status, and who has had
   // no contact this month.
+  // The caseload dashboard: the monthly figures over the last 12 months, for a coach or a
+  // school or everyone (a coach or school user is held to their own).
+  route("GET", "/coaching/dashboard", Permission::kAggregates, false, [this](Ctx& ctx) {
+    const MonthlyActivityFilter f = filter_for(ctx);
+    const Ymd now = to_ymd(latest_month_end(today()));
+    std::string main = heading("Engagement coaching: caseload over the year");
+    main += "<form method=\"get\" action=\"/coaching/dashboard\"><div class=\"govuk-grid-row\">";
+    if (ctx.user().role != Role::coach)
+      main += "<div class=\"govuk-grid-column-one-third\">" +
+              text_input("coach", "Coach (optional)", f.coach, "A coach id, for example C03", "", "text", "govuk-input--width-10") + "</div>";
+    if (ctx.user().role != Role::school)
+      main += "<div class=\"govuk-grid-column-one-third\">" +
+              text_input("school", "School (optional)", f.school, "A school id", "", "text", "govuk-input--width-10") + "</div>";
+    main += "</div>" + button("Show", "govuk-button--secondary") + "</form>";
+    for (const bool y12 : {false, true}) {
+      TableSpec t{y12 ? "Year 12" : "Year 11",
+                  y12 ? std::vector<std::string>{"Month", "Caseload", "Joined", "Left", "Engaged", "EET", "NEET", "Not known"}
+                      : std::vector<std::string>{"Month", "Caseload", "Joined", "Left", "Engaged", "Initial action plan", "RONI done"},
+                  {false, true, true, true, true, true, true, true}, {}};
+      for (int k = 11; k >= 0; --k) {
+        int y = now.year, m = now.month - k;
+        while (m < 1) {
+          m += 12;
+          --y;
+        }
+        const auto r = monthly_activity_report(ctx.data->ds, rules, ctx.data->coaching, y, m, f);
+        const ActivityPanel& p = y12 ? r.year12 : r.year11;
+        std::vector<std::string> row = {esc(month_text(fmt::format("{}-{:02d}", y, m))), num(p.caseload), num(p.joined), num(p.left),
+                                        pct(p.pct(p.engaged))};
+        if (y12) {
+          int64_t neet = 0;
+          for (auto n : p.neet_by_reason) neet += n;
+          row.push_back(pct(p.pct(p.eet)));
+          row.push_back(pct(p.pct(neet)));
+          row.push_back(pct(p.pct(p.unknown)));
+        } else {
+          row.push_back(pct(p.pct(p.sessions_completed[0])));
+          row.push_back(pct(p.pct(p.assessments_completed[0])));
+        }
+        t.rows.push_back(std::move(row));
+      }
+      main += table(t);
+    }
+    main += "<p class=\"govuk-body-s\">Engaged: at least one contact with the young person in the month. Percentages are of the "
+            "month's caseload. Initial action plan and RONI: completed on or before the month's last day.</p>";
+    ctx.audit("report", "coaching_dashboard", f.coach + " " + f.school);
+    PageOptions o = ctx.page_options("Coaching dashboard", "/coaching/monthly");
+    o.wide = true;
+    ctx.html(200, o, main);
+  });
+
   route("GET", "/coaching/caseload", Permission::kPeople, false, [this](Ctx& ctx) {
     const std::string coach = ctx.user().role == Role::coach ? ctx.user().coach_id : ctx.param("coach").substr(0, 64);
     const Date on = today();
@@ -357,6 +408,7 @@ void Impl::register_coaching_pages() {
       main += "<div class=\"govuk-grid-column-one-third\">" +
               text_input("school", "School (optional)", f.school, "A school id", "", "text", "govuk-input--width-10") + "</div>";
     main += "</div>" + button("Show report", "govuk-button--secondary") + "</form>";
+    main += "<p class=\"govuk-body\"><a class=\"govuk-link\" href=\"/coaching/dashboard\">See the caseload over the last 12 months</a></p>";
     if (errors.empty()) {
       const auto r = monthly_activity_report(ctx.data->ds, rules, ctx.data->coaching, ym->first, ym->second, f);
       std::string scope = "all coaches and schools";

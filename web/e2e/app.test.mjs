@@ -331,6 +331,12 @@ describe('engagement coaching', () => {
     await coach.goto(server.url + 'coaching/monthly?month=2026-02')
     assert.equal(await coach.locator('#coach').count(), 0, 'no coach filter for a coach')
     await expectNoViolations(coach, 'monthly activity report as a coach')
+    await coach.click('a:has-text("caseload over the last 12 months")')
+    await coach.waitForURL(/coaching\/dashboard/)
+    await coach.waitForLoadState('load')
+    assert.equal(await coach.locator('table').count(), 2)
+    assert.equal(await coach.locator('table').first().locator('tbody tr').count(), 12)
+    await expectNoViolations(coach, 'coaching dashboard')
   })
 })
 
