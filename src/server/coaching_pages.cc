@@ -186,13 +186,18 @@ std::string coaching_section(Ctx& ctx, uint32_t p) {
             date_input("session_date", "Date of the session", "", "For example, 20 10 2026", "") +
             select("session_mode", "How", {{"in_person", "In person"}, {"virtual", "Virtual"}}, "in_person") +
             button("Save session", "govuk-button--secondary") + "</form>";
+    html += "<h3 class=\"govuk-heading-s\">Record an assessment</h3>";
+    html += "<form method=\"post\" action=\"/people/" + url_encode(id) + "/assessments\" novalidate>" + csrf +
+            select("assessment_kind", "Assessment", {{"roni", "RONI"}, {"pass", "PASS"}, {"neet_tool", "NEET assessment tool"}}, "roni") +
+            date_input("assessment_date", "Date of the assessment", "", "For example, 20 10 2026", "") +
+            button("Save assessment", "govuk-button--secondary") + "</form>";
   }
   return html;
 }
 
 void Impl::register_coaching_pages() {
   // Recording a contact or a session: one row through the store's coaching import.
-  auto record = [this](Ctx& ctx, bool session) {
+  auto record = [this](Ctx& ctx, bool session, bool assessment = false) {
     const std::string id = ctx.req.matches[1];
     const uint32_t p = ctx.data->ds.find_person(id);
     if (p == kNoIndex || !ctx.may_see(p)) {
@@ -200,7 +205,8 @@ void Impl::register_coaching_pages() {
       return ctx.not_found();
     }
     if (!records_coaching(ctx.user().role)) return ctx.forbidden();
-    const auto [date, problem] = form_date(ctx, session ? "session_date" : "contact_date", today());
+    const std::string date_field = assessment ? "assessment_date" : session ? "session_date" : "contact_date";
+    const auto [date, problem] = form_date(ctx, date_field, today());
     CoachingRecords one;
     std::string coach = ctx.user().role == Role::coach ? ctx.user().coach_id : "";
     if (coach.empty()) {
@@ -208,7 +214,18 @@ void Impl::register_coaching_pages() {
       if (it != ctx.data->coach_of.end()) coach = it->second;
     }
     std::string what;
-    if (problem.empty()) {
+    if (problem.empty() && assessment) {
+      const std::string k = ctx.param("assessment_kind");
+      const auto ki = std::find(kAssessmentNames.begin(), kAssessmentNames.end(), k);
+      if (ki == kAssessmentNames.end())
+        return ctx.html(400, ctx.page_options("Record an assessment", "/people"), heading("Record an assessment") + error_summary({{"", "Select an assessment from the list"}}));
+      AssessmentRecord x;
+      x.person = p;
+      x.kind = static_cast<AssessmentKind>(ki - kAssessmentNames.begin());
+      x.date = date;
+      one.assessments.push_back(x);
+      what = "assessment " + k;
+    } else if (problem.empty()) {
       if (session) {
         const std::string n = ctx.param("session_number");
         if (n.size() != 1 || n[0] < '1' || n[0] > '7') return ctx.html(400, ctx.page_options("Record a session", "/people"), heading("Record a session") + error_summary({{"", "Select a session from the list"}}));
@@ -237,15 +254,17 @@ void Impl::register_coaching_pages() {
       }
     }
     if (!problem.empty()) {
-      const std::string field = session ? "session_date" : "contact_date";
-      PageOptions o = ctx.page_options(session ? "Record a session" : "Record a contact", "/people");
+      const std::string field = date_field;
+      const std::string title = assessment ? "Record an assessment" : session ? "Record a session" : "Record a contact";
+      PageOptions o = ctx.page_options(title, "/people");
       o.has_error = true;
       o.back_href = "/people/" + url_encode(id);
       return ctx.html(400, o,
-                      error_summary({{field + "-day", problem}}) + heading(session ? "Record a session" : "Record a contact") +
-                          "<form method=\"post\" action=\"/people/" + url_encode(id) + (session ? "/sessions" : "/contacts") +
+                      error_summary({{field + "-day", problem}}) + heading(title) +
+                          "<form method=\"post\" action=\"/people/" + url_encode(id) + (assessment ? "/assessments" : session ? "/sessions" : "/contacts") +
                           "\" novalidate>" + hidden("csrf_token", ctx.session->csrf_token) +
-                          (session ? hidden("session_number", ctx.param("session_number")) + hidden("session_mode", ctx.param("session_mode"))
+                          (assessment ? hidden("assessment_kind", ctx.param("assessment_kind"))
+                           : session ? hidden("session_number", ctx.param("session_number")) + hidden("session_mode", ctx.param("session_mode"))
                                    : hidden("contact_with", ctx.param("contact_with")) + hidden("contact_mode", ctx.param("contact_mode"))) +
                           date_input(field, "Date", "", "For example, 20 10 2026", problem) + button("Save") + "</form>");
     }
@@ -254,11 +273,13 @@ void Impl::register_coaching_pages() {
       import_coaching(*write_db, one, ctx.data->ds, ctx.user().username);
       reload();
     }
-    ctx.audit("create", session ? "coaching_session" : "coaching_contact", id, what + " on " + format_date(date));
+    ctx.audit("create", assessment ? "coaching_assessment" : session ? "coaching_session" : "coaching_contact", id,
+              what + " on " + format_date(date));
     ctx.redirect("/people/" + url_encode(id) + "?coaching=1");
   };
   route("POST", R"(/people/([^/]+)/contacts)", Permission::kRecord, false, [record](Ctx& ctx) { record(ctx, false); });
   route("POST", R"(/people/([^/]+)/sessions)", Permission::kRecord, false, [record](Ctx& ctx) { record(ctx, true); });
+  route("POST", R"(/people/([^/]+)/assessments)", Permission::kRecord, false, [record](Ctx& ctx) { record(ctx, false, true); });
 
   // A coach's caseload (others choose a coach): who is on it, their status, and who has had
   // no contact this month.
@@ -335,7 +356,7 @@ void Impl::register_coaching_pages() {
     for (const auto& x : ctx.data->coaching.contacts)
       if (x.with == ContactWith::kYoungPerson && x.date <= on) last_contact[x.person] = std::max(last_contact[x.person], x.date);
     size_t without = 0;
-    TableSpec t{fmt::format("{} young people", people.size()), {"Name", "School", "Status today", "Last contact", "This month"}, {}, {}};
+    TableSpec t{fmt::format("{} young people", people.size()), {"Name", "School", "Status today", "Last contact", "This month", "Action"}, {}, {}};
     std::string ids;
     for (uint32_t p : people) {
       const Status st = status_on(ctx.data->ds, rules, p, on);
@@ -347,7 +368,9 @@ void Impl::register_coaching_pages() {
                         esc(ctx.data->ds.people.school[p] == kNoIndex ? "" : std::string(ctx.data->ds.schools[ctx.data->ds.people.school[p]])),
                         tag(status_label(ctx.data->ds, rules, st), status_colour(ctx.data->ds, rules, st)),
                         lc == last_contact.end() ? "None" : esc(long_date(format_date(lc->second))),
-                        this_month ? tag("Contacted", "green") : tag("No contact yet", "yellow")});
+                        this_month ? tag("Contacted", "green") : tag("No contact yet", "yellow"),
+                        fmt::format("<a class=\"govuk-link\" href=\"/people/{}/activities/new\">Record status<span class=\"govuk-visually-hidden\"> of {} {}</span></a>",
+                                    url_encode(ctx.data->ds.people.id[p]), esc(ctx.data->ds.people.given_name[p]), esc(ctx.data->ds.people.family_name[p]))});
       ids += (ids.empty() ? "" : " ") + std::string(ctx.data->ds.people.id[p]);
     }
     if (!coach.empty()) ctx.audit("list", "caseload", coach, ids);
