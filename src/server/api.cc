@@ -13,14 +13,14 @@ namespace pathways::web {
 
 extern const std::string_view kOpenApiJson;
 
-namespace {
-
 std::string session_cookie(const Impl& app, const std::string& token, bool clear) {
   std::string c = "pathways_session=" + (clear ? std::string() : token) + "; Path=/; HttpOnly; SameSite=Strict";
   if (clear) c += "; Max-Age=0";
   if (app.options.secure_cookies) c += "; Secure";
   return c;
 }
+
+namespace {
 
 bool in_cohort(const Ctx& ctx, uint32_t p, Date on) {
   const Dataset& ds = ctx.data->ds;
@@ -33,8 +33,24 @@ bool in_cohort(const Ctx& ctx, uint32_t p, Date on) {
 
 }  // namespace
 
-std::string session_cookie_for(const Impl& app, const std::string& token, bool clear) {
-  return session_cookie(app, token, clear);
+SignInResult Impl::sign_in(Ctx& ctx, const std::string& username, const std::string& password) {
+  const SignInResult r = accounts->sign_in(username, password, ctx.remote());
+  AuditEntry e;
+  e.username = username.substr(0, 64);
+  e.role = r.session ? std::string(role_name(r.session->user.role)) : "";
+  e.action = r.status == SignInStatus::ok ? "sign_in" : "sign_in_failed";
+  e.record_type = "session";
+  e.remote = ctx.remote();
+  e.detail = r.status == SignInStatus::throttled ? "throttled" : r.status == SignInStatus::disabled ? "disabled" : "";
+  audit_log->record(e);
+  return r;
+}
+
+const std::string& Impl::dashboard(const Ctx& ctx) {
+  std::call_once(ctx.data->dashboard_once, [&] {
+    ctx.data->dashboard = dashboard_json(ctx.data->ds, rules, scope, dashboard_config, today()).dump();
+  });
+  return ctx.data->dashboard;
 }
 
 std::vector<QueueRow> not_known_queue(const Ctx& ctx, Date on) {
@@ -127,15 +143,7 @@ void Impl::register_api() {
       return ctx.json_error(400, "the body must be JSON: {\"username\": ..., \"password\": ...}");
     const std::string username = body["username"], password = body["password"];
     if (username.size() > 200 || password.size() > 1024) return ctx.json_error(401, "wrong username or password");
-    const SignInResult r = accounts->sign_in(username, password, ctx.remote());
-    AuditEntry e;
-    e.username = username.substr(0, 64);
-    e.role = r.session ? std::string(role_name(r.session->user.role)) : "";
-    e.action = r.status == SignInStatus::ok ? "sign_in" : "sign_in_failed";
-    e.record_type = "session";
-    e.remote = ctx.remote();
-    e.detail = r.status == SignInStatus::throttled ? "throttled" : r.status == SignInStatus::disabled ? "disabled" : "";
-    audit_log->record(e);
+    const SignInResult r = sign_in(ctx, username, password);
     if (r.status == SignInStatus::throttled) {
       ctx.res.set_header("Retry-After", std::to_string(r.retry_after_seconds));
       return ctx.json_error(429, "too many failed attempts: try again later");
@@ -259,11 +267,8 @@ void Impl::register_api() {
   });
 
   route("GET", "/api/dashboard", Permission::kAggregates, true, [this](Ctx& ctx) {
-    std::call_once(ctx.data->dashboard_once, [&] {
-      ctx.data->dashboard = dashboard_json(ctx.data->ds, rules, scope, dashboard_config, today()).dump();
-    });
     ctx.res.set_header("Cache-Control", "no-store");
-    ctx.res.set_content(ctx.data->dashboard, "application/json; charset=utf-8");
+    ctx.res.set_content(dashboard(ctx), "application/json; charset=utf-8");
   });
 
   route("GET", "/api/not-known", Permission::kPeople, true, [this](Ctx& ctx) {

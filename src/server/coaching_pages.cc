@@ -29,6 +29,18 @@ MonthlyActivityFilter filter_for(const Ctx& ctx) {
   return f;
 }
 
+// The coach and school fields of a filter form, for the users who may choose them.
+std::string filter_inputs(const Ctx& ctx, const MonthlyActivityFilter& f) {
+  std::string html;
+  if (ctx.user().role != Role::coach)
+    html += "<div class=\"govuk-grid-column-one-third\">" +
+            text_input("coach", "Coach (optional)", f.coach, "A coach id, for example C03", "", "text", "govuk-input--width-10") + "</div>";
+  if (ctx.user().role != Role::school)
+    html += "<div class=\"govuk-grid-column-one-third\">" +
+            text_input("school", "School (optional)", f.school, "A school id", "", "text", "govuk-input--width-10") + "</div>";
+  return html;
+}
+
 std::optional<std::pair<int, int>> parse_month(const std::string& m) {
   const auto end = parse_month_end(m);
   if (!end || m.size() != 7) return std::nullopt;
@@ -290,12 +302,7 @@ void Impl::register_coaching_pages() {
     const Ymd now = to_ymd(latest_month_end(today()));
     std::string main = heading("Engagement coaching: caseload over the year");
     main += "<form method=\"get\" action=\"/coaching/dashboard\"><div class=\"govuk-grid-row\">";
-    if (ctx.user().role != Role::coach)
-      main += "<div class=\"govuk-grid-column-one-third\">" +
-              text_input("coach", "Coach (optional)", f.coach, "A coach id, for example C03", "", "text", "govuk-input--width-10") + "</div>";
-    if (ctx.user().role != Role::school)
-      main += "<div class=\"govuk-grid-column-one-third\">" +
-              text_input("school", "School (optional)", f.school, "A school id", "", "text", "govuk-input--width-10") + "</div>";
+    main += filter_inputs(ctx, f);
     main += "</div>" + button("Show", "govuk-button--secondary") + "</form>";
     for (const bool y12 : {false, true}) {
       TableSpec t{y12 ? "Year 12" : "Year 11",
@@ -424,12 +431,7 @@ void Impl::register_coaching_pages() {
             text_input("month", "Month", errors.empty() ? month : ctx.param("month").substr(0, 20), "For example, 2026-02",
                        error_for(errors, "month"), "text", "govuk-input--width-10") +
             "</div>";
-    if (ctx.user().role != Role::coach)
-      main += "<div class=\"govuk-grid-column-one-third\">" +
-              text_input("coach", "Coach (optional)", f.coach, "A coach id, for example C03", "", "text", "govuk-input--width-10") + "</div>";
-    if (ctx.user().role != Role::school)
-      main += "<div class=\"govuk-grid-column-one-third\">" +
-              text_input("school", "School (optional)", f.school, "A school id", "", "text", "govuk-input--width-10") + "</div>";
+    main += filter_inputs(ctx, f);
     main += "</div>" + button("Show report", "govuk-button--secondary") + "</form>";
     main += "<p class=\"govuk-body\"><a class=\"govuk-link\" href=\"/coaching/dashboard\">See the caseload over the last 12 months</a></p>";
     if (errors.empty()) {

@@ -5,6 +5,7 @@
 #include <httplib.h>
 
 #include <atomic>
+#include <filesystem>
 #include <functional>
 #include <map>
 #include <memory>
@@ -108,6 +109,10 @@ struct Impl {
   std::map<std::string, std::pair<int64_t, std::string>> upload_reports;  // id -> (user id, csv)
 
   Date today() const;
+  // Signs in and writes the audit record of the attempt (sign_in or sign_in_failed).
+  SignInResult sign_in(Ctx& ctx, const std::string& username, const std::string& password);
+  // The dashboard JSON of the loaded data, computed on first use.
+  const std::string& dashboard(const Ctx& ctx);
   void route(const std::string& method, const std::string& pattern, Permission permission, bool api, Handler handler);
   void register_api();
   void register_pages();
@@ -117,7 +122,16 @@ struct Impl {
 // The session cookie of a request ("" when none), and a Set-Cookie value that sets or
 // clears it.
 std::string session_token(const httplib::Request& req);
-std::string session_cookie_for(const Impl& app, const std::string& token, bool clear);
+std::string session_cookie(const Impl& app, const std::string& token, bool clear);
+
+// A temporary folder of its own, removed with everything in it when this goes.
+struct ScratchDir {
+  explicit ScratchDir(const std::string& prefix);
+  ~ScratchDir();
+  ScratchDir(const ScratchDir&) = delete;
+  ScratchDir& operator=(const ScratchDir&) = delete;
+  std::filesystem::path path;
+};
 
 // --- Shared views --------------------------------------------------------------------
 
@@ -128,8 +142,6 @@ nlohmann::ordered_json person_brief_json(const Loaded& data, const Rules& rules,
 // "NEET", "Not known", "Education", ... for the status of person p on a date.
 std::string status_label(const Dataset& ds, const Rules& rules, const Status& s);
 std::string status_colour(const Dataset& ds, const Rules& rules, const Status& s);
-// The canonical value of a person's field by column name (store.h person_fields).
-std::string person_field(const Dataset& ds, const Rules& rules, uint32_t p, std::string_view column);
 
 // The not-known queue: people in the cohort (academic age 16-17 on `on`, resident, status
 // P or G) whom the user may see, whose status is not known or lapses within 30 days,

@@ -98,15 +98,7 @@ void Impl::register_pages() {
     if (username.empty()) errors.push_back({"username", "Enter your username"});
     if (password.empty()) errors.push_back({"password", "Enter your password"});
     if (!errors.empty()) return sign_in_page(ctx, errors, username.substr(0, 64), 400);
-    const SignInResult r = accounts->sign_in(username.substr(0, 200), password.substr(0, 1024), ctx.remote());
-    AuditEntry e;
-    e.username = username.substr(0, 64);
-    e.role = r.session ? std::string(role_name(r.session->user.role)) : "";
-    e.action = r.status == SignInStatus::ok ? "sign_in" : "sign_in_failed";
-    e.record_type = "session";
-    e.remote = ctx.remote();
-    e.detail = r.status == SignInStatus::throttled ? "throttled" : r.status == SignInStatus::disabled ? "disabled" : "";
-    audit_log->record(e);
+    const SignInResult r = sign_in(ctx, username.substr(0, 200), password.substr(0, 1024));
     if (r.status == SignInStatus::throttled) {
       ctx.res.set_header("Retry-After", std::to_string(r.retry_after_seconds));
       return sign_in_page(ctx, {{"username", fmt::format("Too many failed attempts. Try again in {} minutes", (r.retry_after_seconds + 59) / 60)}},
@@ -114,7 +106,7 @@ void Impl::register_pages() {
     }
     if (r.status != SignInStatus::ok || !r.session)
       return sign_in_page(ctx, {{"username", "Enter a correct username and password"}}, username.substr(0, 64), 401);
-    ctx.res.set_header("Set-Cookie", session_cookie_for(*this, r.session->token, false));
+    ctx.res.set_header("Set-Cookie", session_cookie(*this, r.session->token, false));
     ctx.redirect(r.session->user.must_change_password ? "/account/password" : safe_next(ctx.param("next")));
   });
   route("GET", "/accessibility", Permission::kPublic, false, [](Ctx& ctx) {
@@ -139,7 +131,7 @@ void Impl::register_pages() {
   route("POST", "/sign-out", Permission::kSignedIn, false, [this](Ctx& ctx) {
     accounts->sign_out(session_token(ctx.req));
     ctx.audit("sign_out", "session", "");
-    ctx.res.set_header("Set-Cookie", session_cookie_for(*this, "", true));
+    ctx.res.set_header("Set-Cookie", session_cookie(*this, "", true));
     ctx.redirect("/sign-in");
   });
   auto password_page = [](Ctx& ctx, const std::vector<FieldError>& errors, int status) {
@@ -181,10 +173,7 @@ void Impl::register_pages() {
 
   // --- Dashboard -----------------------------------------------------------------------
   route("GET", "/", Permission::kAggregates, false, [this](Ctx& ctx) {
-    std::call_once(ctx.data->dashboard_once, [&] {
-      ctx.data->dashboard = dashboard_json(ctx.data->ds, rules, scope, dashboard_config, today()).dump();
-    });
-    const auto d = nlohmann::json::parse(ctx.data->dashboard);
+    const auto d = nlohmann::json::parse(dashboard(ctx));
     const auto& h = d["headline"];
     const std::string month = d["month"].get<std::string>();
     std::string main = heading("Participation dashboard", "Academic age 16-17, " + month_text(month), "l");
@@ -577,8 +566,7 @@ void Impl::register_pages() {
         }
         if (!b.rows.empty()) main += table(b);
       }
-      const int year = to_ymd(*parse_month_end(month)).month >= 9 ? to_ymd(*parse_month_end(month)).year
-                                                                 : to_ymd(*parse_month_end(month)).year - 1;
+      const int year = academic_year_of(*parse_month_end(month));
       main += fmt::format("<h2 class=\"govuk-heading-m\">Annual figure {}</h2>", esc(academic_year_name(year - 1)));
       const auto a = nlohmann::json::parse(annual_json(ctx, std::to_string(year - 1)));
       main += summary_list({{"NEET (Dec-Feb average)", pct(a["neet_pct"])},
@@ -663,16 +651,8 @@ void Impl::register_pages() {
       if (errors.empty() && (!ctx.req.has_file(f) || ctx.req.get_file_value(f).content.empty()))
         errors.push_back({f, std::string("Select ") + f + ".csv"});
     if (!errors.empty()) return upload_page(ctx, errors, "", 400);
-    namespace fs = std::filesystem;
-    const fs::path dir = fs::temp_directory_path() / ("pathways-upload-" + random_token(12));
-    fs::create_directories(dir);
-    struct Cleanup {
-      fs::path d;
-      ~Cleanup() {
-        std::error_code ec;
-        fs::remove_all(d, ec);
-      }
-    } cleanup{dir};
+    const ScratchDir scratch("pathways-upload-");
+    const std::filesystem::path& dir = scratch.path;
     for (const char* f : {"people", "activities"}) {
       std::ofstream out(dir / (std::string(f) + ".csv"), std::ios::binary);
       out << ctx.req.get_file_value(f).content;

@@ -12,12 +12,14 @@
 
 namespace pathways::web {
 
-std::string person_field(const Dataset& ds, const Rules& rules, uint32_t p, std::string_view column) {
-  const auto& cols = person_columns();
-  const auto fields = person_fields(ds, rules, p);
-  for (size_t i = 0; i < cols.size(); ++i)
-    if (cols[i] == column) return fields[i];
-  return "";
+ScratchDir::ScratchDir(const std::string& prefix)
+    : path(std::filesystem::temp_directory_path() / (prefix + random_token(12))) {
+  std::filesystem::create_directories(path);
+}
+
+ScratchDir::~ScratchDir() {
+  std::error_code ec;
+  std::filesystem::remove_all(path, ec);
 }
 
 std::string status_label(const Dataset& ds, const Rules& rules, const Status& s) {
@@ -211,16 +213,8 @@ std::vector<FieldError> record_activity(Impl& app, Ctx& ctx, uint32_t p, const s
 
   // Through the file loader's checks and the store's versioned import, as one person's file.
   const Dataset& ds = ctx.data->ds;
-  namespace fs = std::filesystem;
-  const fs::path dir = fs::temp_directory_path() / ("pathways-web-" + random_token(12));
-  fs::create_directories(dir);
-  struct Cleanup {
-    fs::path d;
-    ~Cleanup() {
-      std::error_code ec;
-      fs::remove_all(d, ec);
-    }
-  } cleanup{dir};
+  const ScratchDir scratch("pathways-web-");
+  const std::filesystem::path& dir = scratch.path;
   {
     std::ofstream people(dir / "people.csv", std::ios::binary);
     people << "person_id";
