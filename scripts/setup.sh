@@ -7,7 +7,7 @@ packages=(
   build-essential cmake ninja-build pkg-config
   nlohmann-json3-dev libcli11-dev libfmt-dev
   libgtest-dev libgmock-dev libbenchmark-dev
-  libsqlite3-dev sqlite3 libpq-dev libxlsxwriter-dev libsodium-dev libcpp-httplib-dev unzip
+  libsqlite3-dev sqlite3 libpq-dev libxlsxwriter-dev libsodium-dev libcpp-httplib-dev libxgboost-dev unzip
 )
 # The tests run against a real PostgreSQL server too.
 if [ "${1:-}" = "--test" ]; then
