@@ -34,6 +34,8 @@
 #include "partner/partner.h"
 #include "store/store.h"
 #include "cli/monthly_cmd.h"
+#include "cli/risk_cmd.h"
+#include "cli/roni_cmd.h"
 #include "cli/serve_cmd.h"
 #include "cli/user_cmd.h"
 #include "coaching/records.h"
@@ -313,6 +315,9 @@ int main(int argc, char** argv) {
   add_user_commands(app);
   // serve: the web application (cli/serve_cmd.h)
   add_serve_command(app);
+  // roni: Risk of NEET Indicators (cli/roni_cmd.h); risk: the learned model (cli/risk_cmd.h)
+  add_roni_commands(app);
+  add_risk_commands(app);
 
   CLI11_PARSE(app, argc, argv);
 

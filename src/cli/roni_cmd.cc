@@ -1,0 +1,7 @@
+#include "cli/roni_cmd.h"
+
+namespace pathways {
+
+void add_roni_commands(CLI::App& app) {}
+
+}  // namespace pathways
