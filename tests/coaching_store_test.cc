@@ -12,6 +12,7 @@
 
 #include "coaching/caseload.h"
 #include "coaching/monthly.h"
+#include "coaching/notes.h"
 #include "coaching/records.h"
 #include "coaching/store.h"
 #include "coaching_cohort.h"
@@ -299,6 +300,58 @@ TEST_P(CoachingStore, CliImportOfAFolderWithoutCoachingStillWorks) {
   EXPECT_EQ(imp.out.find("coaching:"), std::string::npos) << imp.out;
   EXPECT_EQ(count("people"), 24);
   EXPECT_EQ(counts(), (Counts{0, 0, 0, 0}));
+}
+
+}  // namespace
+}  // namespace pathways
+
+namespace pathways {
+namespace {
+
+// Notes and action plans (coaching/notes.h, migration 7): numbered by the store, read back
+// with their person, confidentiality and steps; a review is never "done"; a step needs a plan.
+TEST_P(CoachingStore, NotesAndActionPlansAreNumberedAndReadBack) {
+  TempDir dir;
+  write_folder(dir);
+  const Folder folder = load_folder_records(dir);
+  import_folder(folder);
+  EXPECT_EQ(add_note(db(), "Y11A", make_date(2026, 2, 10), false, "Visited the college open day", "C1", "coach1"), 1);
+  EXPECT_EQ(add_note(db(), "Y11A", make_date(2026, 2, 3), true, "Worried about home; see the safeguarding lead", "C1", "coach1"), 2);
+  EXPECT_EQ(add_note(db(), "Y12B", make_date(2026, 2, 1), false, "Phoned, no answer", "", "officer1"), 3);
+  const int64_t plan = add_action_plan(db(), "Y11A", make_date(2025, 10, 20), "A college place in September", "C1", "coach1");
+  EXPECT_EQ(plan, 1);
+  EXPECT_EQ(add_plan_step(db(), plan, false, make_date(2026, 1, 31), "Apply to two colleges", "coach1"), 1);
+  EXPECT_EQ(add_plan_step(db(), plan, true, make_date(2026, 2, 28), "Applications sent; interview booked", "coach1"), 2);
+  EXPECT_TRUE(mark_step_done(db(), plan, 1, make_date(2026, 1, 25), "coach1"));
+  EXPECT_FALSE(mark_step_done(db(), plan, 2, make_date(2026, 3, 1), "coach1")) << "a review is not an action";
+  EXPECT_FALSE(mark_step_done(db(), plan, 9, make_date(2026, 3, 1), "coach1"));
+  EXPECT_THROW(add_plan_step(db(), 99, false, make_date(2026, 1, 1), "x", "coach1"), std::invalid_argument);
+  EXPECT_EQ(count("coaching_notes"), 3);
+  EXPECT_EQ(count("action_plan_steps"), 2);
+
+  const Dataset ds = from_store();
+  const NotesAndPlans np = load_notes_and_plans(db(), ds);
+  ASSERT_EQ(np.notes.size(), 3u);
+  // By person, then date: Y11A's confidential note of 02-03 first.
+  EXPECT_EQ(ds.people.id[np.notes[0].person], "Y11A");
+  EXPECT_EQ(np.notes[0].id, 2);
+  EXPECT_TRUE(np.notes[0].confidential);
+  EXPECT_EQ(np.notes[0].date, make_date(2026, 2, 3));
+  EXPECT_EQ(np.notes[1].body, "Visited the college open day");
+  EXPECT_FALSE(np.notes[1].confidential);
+  EXPECT_EQ(np.notes[2].coach_id, "");
+  EXPECT_EQ(np.notes[2].written_by, "officer1");
+  ASSERT_EQ(np.plans.size(), 1u);
+  const ActionPlan& p = np.plans[0];
+  EXPECT_EQ(ds.people.id[p.person], "Y11A");
+  EXPECT_EQ(p.goal, "A college place in September");
+  EXPECT_EQ(p.closed, kNoDate);
+  ASSERT_EQ(p.steps.size(), 2u);
+  EXPECT_FALSE(p.steps[0].review);
+  EXPECT_EQ(p.steps[0].done, make_date(2026, 1, 25));
+  EXPECT_TRUE(p.steps[1].review);
+  EXPECT_EQ(p.steps[1].done, kNoDate);
+  EXPECT_EQ(p.steps[1].body, "Applications sent; interview booked");
 }
 
 }  // namespace

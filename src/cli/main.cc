@@ -33,6 +33,7 @@
 #include "store/db.h"
 #include "partner/partner.h"
 #include "store/store.h"
+#include "cli/coaching_cmd.h"
 #include "cli/monthly_cmd.h"
 #include "cli/risk_cmd.h"
 #include "cli/roni_cmd.h"
@@ -317,6 +318,7 @@ int main(int argc, char** argv) {
   add_serve_command(app);
   // roni: Risk of NEET Indicators (cli/roni_cmd.h); risk: the learned model (cli/risk_cmd.h)
   add_roni_commands(app);
+  add_coaching_commands(app);
   add_risk_commands(app);
 
   CLI11_PARSE(app, argc, argv);

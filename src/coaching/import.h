@@ -18,9 +18,9 @@ struct CoachingTableImport {
 };
 
 struct CoachingImportSummary {
-  CoachingTableImport caseload, sessions, assessments, contacts;
+  CoachingTableImport caseload, sessions, assessments, contacts, referrals;
   bool changed() const {
-    for (const auto* t : {&caseload, &sessions, &assessments, &contacts})
+    for (const auto* t : {&caseload, &sessions, &assessments, &contacts, &referrals})
       if (t->added + t->changed > 0) return true;
     return false;
   }

@@ -67,9 +67,9 @@ class Row {
     if (p == kNoIndex) error("person_id", v, "no such person in people.csv");
     return p;
   }
-  std::string text(std::string_view column, bool required) {
+  std::string text(std::string_view column, bool required, size_t max_length = kMaxIdLength) {
     const std::string_view v = cell(column);
-    if (auto why = text_cell_problem(v, required, kMaxIdLength); !why.empty()) {
+    if (auto why = text_cell_problem(v, required, max_length); !why.empty()) {
       error(column, v, why);
       return {};
     }
@@ -105,12 +105,14 @@ class Row {
 
 // Reads one file: checks the header against the required and optional columns, then calls
 // `on_row` for each data row (blank lines skipped; a row with the wrong number of fields is
-// an error). A missing file is an error when `file_required`, otherwise a warning.
-void read_file(const std::filesystem::path& path, const std::string& name, bool file_required,
+// an error). A missing file is an error when `file_required` is 1, a warning when 0, and
+// nothing when -1.
+void read_file(const std::filesystem::path& path, const std::string& name, int file_required,
                const std::vector<std::string_view>& required, const std::vector<std::string_view>& optional,
                const Dataset& people, LoadReport& report, const std::function<void(Row&)>& on_row) {
   std::error_code ec;
   if (!std::filesystem::is_regular_file(path, ec)) {
+    if (file_required < 0) return;  // an optional extension file: absent means none
     if (file_required)
       report.error({name, 0, "", "", "file not found: a folder's coaching records need coaching/caseload.csv"});
     else
@@ -308,6 +310,45 @@ std::optional<CoachingRecords> load_coaching(const std::string& dir, const Datas
                 }
                 c.line = static_cast<uint32_t>(row.line());
                 r.contacts.push_back(std::move(c));
+              });
+  }
+
+  // panel_referrals.csv (an extension: absent is no referrals, without a warning)
+  {
+    const std::string name = "coaching/panel_referrals.csv";
+    std::map<std::pair<uint32_t, Date>, uint64_t> seen;
+    read_file(base / "panel_referrals.csv", name, -1, {"person_id", "school_id", "referred_date", "rag", "reason"},
+              {"panel_date", "decision", "actions"}, people, report, [&](Row& row) {
+                PanelReferral x;
+                x.person = row.person();
+                x.school_id = row.text("school_id", true);
+                x.referred = row.date("referred_date", true);
+                const int rag = row.choice("rag", kRagNames, true);
+                x.reason = row.text("reason", true, 500);
+                x.panel_date = row.date("panel_date", false);
+                const int decision = row.choice("decision", kPanelDecisionNames, false);
+                x.actions = row.text("actions", false, 2000);
+                if (!row.ok()) return;
+                x.rag = static_cast<Rag>(rag);
+                if (decision >= 0) x.decision = static_cast<PanelDecision>(decision + 1);
+                if (x.panel_date == kNoDate && (x.decision != PanelDecision::kNone || !x.actions.empty())) {
+                  row.error(x.decision != PanelDecision::kNone ? "decision" : "actions",
+                            row.cell(x.decision != PanelDecision::kNone ? "decision" : "actions"),
+                            "a panel decision or actions need a panel_date");
+                  return;
+                }
+                if (x.panel_date != kNoDate && x.panel_date < x.referred) {
+                  row.error("panel_date", row.cell("panel_date"), fmt::format("before referred_date {}", format_date(x.referred)));
+                  return;
+                }
+                auto [it, fresh] = seen.emplace(std::make_pair(x.person, x.referred), row.line());
+                if (!fresh) {
+                  row.error("referred_date", row.cell("referred_date"),
+                            fmt::format("this person's referral of the same date is on line {}", it->second));
+                  return;
+                }
+                x.line = static_cast<uint32_t>(row.line());
+                r.referrals.push_back(std::move(x));
               });
   }
 

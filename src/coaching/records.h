@@ -22,6 +22,15 @@
 // caseload.csv is required (the folder's coaching/ records start there); the other three
 // files may be absent (a warning; read as empty). Unknown extra columns are ignored with a
 // warning, as elsewhere.
+//
+// An extension of formats.md (docs/coaching.md), read when present and silently empty when
+// absent:
+//   coaching/panel_referrals.csv  person_id, school_id, referred_date, rag (red, amber,
+//                             green), reason (required); panel_date, decision
+//                             (allocate_coach, commissioned_service, school_support, monitor,
+//                             no_further_action), actions. (person_id, referred_date) once; a
+//                             decision or actions need a panel_date; panel_date not before
+//                             referred_date; reason up to 500 characters, actions up to 2,000.
 #pragma once
 
 #include <array>
@@ -49,6 +58,9 @@ inline constexpr std::array<std::string_view, 5> kLeaveReasonNames = {"moved_to_
 inline constexpr std::array<std::string_view, 3> kAssessmentNames = {"roni", "pass", "neet_tool"};
 inline constexpr std::array<std::string_view, 4> kContactWithNames = {"young_person", "parent_carer",
                                                                        "post16_provider", "other_professional"};
+inline constexpr std::array<std::string_view, 3> kRagNames = {"red", "amber", "green"};
+inline constexpr std::array<std::string_view, 5> kPanelDecisionNames = {
+    "allocate_coach", "commissioned_service", "school_support", "monitor", "no_further_action"};
 inline constexpr std::array<std::string_view, 5> kContactModeNames = {"in_person", "virtual", "phone", "text",
                                                                        "email"};
 
@@ -89,11 +101,29 @@ struct Contact {
   uint32_t line = 0;
 };
 
+enum class Rag : uint8_t { kRed = 0, kAmber, kGreen };
+enum class PanelDecision : uint8_t { kNone = 0, kAllocateCoach, kCommissionedService, kSchoolSupport, kMonitor, kNoFurtherAction };
+
+// A school's referral of a pupil to the NEET vulnerable group panel (coaching/panel.h), and
+// the panel's decision once it has met.
+struct PanelReferral {
+  uint32_t person = kNoIndex;
+  std::string school_id;
+  Date referred = kNoDate;
+  Rag rag = Rag::kRed;
+  std::string reason;
+  Date panel_date = kNoDate;  // kNoDate: not yet discussed
+  PanelDecision decision = PanelDecision::kNone;
+  std::string actions;
+  uint32_t line = 0;
+};
+
 struct CoachingRecords {
   std::vector<CaseloadEpisode> caseload;  // in file order
   std::vector<CoachingSession> sessions;
   std::vector<AssessmentRecord> assessments;
   std::vector<Contact> contacts;
+  std::vector<PanelReferral> referrals;  // coaching/panel_referrals.csv (optional)
 };
 
 // Reads DIR/coaching/*.csv, checking people against `people` (the folder's people.csv,

@@ -114,6 +114,9 @@ const TableSpec kCaseload{"caseload_episodes",
                           {"school_id", "programme", "left_date", "leave_reason"}};
 const TableSpec kSessions{"coaching_sessions", {"person_id", "session_number"}, {"session_date", "coach_id", "mode"}};
 const TableSpec kAssessments{"coaching_assessments", {"person_id", "assessment", "assessment_date"}, {}};
+const TableSpec kReferrals{"panel_referrals",
+                           {"person_id", "referred_date"},
+                           {"school_id", "rag", "reason", "panel_date", "decision", "actions"}};
 const TableSpec kContacts{"coaching_contacts", {"person_id", "contact_date", "coach_id", "contact_with", "mode"}, {}};
 
 std::string person_id(const Dataset& people, uint32_t p) { return std::string(people.people.id[p]); }
@@ -175,6 +178,17 @@ CoachingImportSummary import_coaching_locked(Db& db, const CoachingRecords& reco
                        name_of(kContactWithNames, static_cast<size_t>(c.with)), mode_name(c.mode)},
                       {}});
     sum.contacts = sync_table(db, kContacts, rows, imported_by, now);
+  }
+  {
+    std::vector<Row> rows;
+    rows.reserve(records.referrals.size());
+    for (const auto& x : records.referrals)
+      rows.push_back({{person_id(people, x.person), format_date(x.referred)},
+                      {x.school_id, name_of(kRagNames, static_cast<size_t>(x.rag)), x.reason, opt(date_text(x.panel_date)),
+                       opt(x.decision == PanelDecision::kNone ? std::string()
+                                                              : name_of(kPanelDecisionNames, static_cast<size_t>(x.decision) - 1)),
+                       opt(x.actions)}});
+    sum.referrals = sync_table(db, kReferrals, rows, imported_by, now);
   }
   return sum;
 }
@@ -310,6 +324,29 @@ CoachingRecords load_coaching(Db& db, const Dataset& people, LoadReport& report)
            c.mode = mode(t, line, q.text(4));
            c.line = line;
            r.contacts.push_back(std::move(c));
+         });
+    read("panel_referrals",
+         "SELECT person_id, referred_date, school_id, rag, reason, COALESCE(panel_date, ''), COALESCE(decision, ''), "
+         "COALESCE(actions, '') FROM panel_referrals ORDER BY person_id, referred_date",
+         [&](uint32_t p, DbRows& q, uint32_t line) {
+           const std::string t = "panel_referrals";
+           PanelReferral x;
+           x.person = p;
+           x.referred = date(t, line, "referred_date", q.text(1), true);
+           x.school_id = q.text(2);
+           const int rag = index_of(kRagNames, q.text(3));
+           if (rag < 0) bad(t, line, "rag", q.text(3));
+           else x.rag = static_cast<Rag>(rag);
+           x.reason = q.text(4);
+           x.panel_date = date(t, line, "panel_date", q.text(5), false);
+           if (!q.text(6).empty()) {
+             const int d = index_of(kPanelDecisionNames, q.text(6));
+             if (d < 0) bad(t, line, "decision", q.text(6));
+             else x.decision = static_cast<PanelDecision>(d + 1);
+           }
+           x.actions = q.text(7);
+           x.line = line;
+           r.referrals.push_back(std::move(x));
          });
   } catch (...) {
     db.rollback();

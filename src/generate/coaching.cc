@@ -40,6 +40,56 @@ const Spell* spell_on(const std::vector<Spell>& spells, Date d) {
 
 Date random_between(Rng& rng, Date lo, Date hi) { return hi <= lo ? lo : static_cast<Date>(rng.range(lo, hi)); }
 
+// FNV-1a of the person id: the key of the person's second generator.
+uint64_t id_key(std::string_view id) {
+  uint64_t h = 0xcbf29ce484222325ULL;
+  for (unsigned char c : id) h = (h ^ c) * 0x100000001b3ULL;
+  return h;
+}
+
+// A school's referral of p to the NEET vulnerable group panel in Year 11 (seed 004: schools
+// refer pupils at risk of not progressing, RAG rated; the panel discusses them and records a
+// decision). Latent risk as the school sees it: the higher, the likelier and the redder.
+void write_referral(const World& world, const Person& p, Rng& rng, std::string_view person_id, CoachingOut& out) {
+  const int y11 = p.y12 - 1;
+  if (y11 < world.coaching_first_year || y11 > world.coaching_last_year) return;
+  const double seen = p.risk + rng.normal(0.0, 0.6);
+  if (seen < 1.4 || !rng.chance(0.55)) return;
+  const Date referred = random_between(rng, make_date(y11, 10, 15), make_date(y11 + 1, 3, 31));
+  if (referred < p.arrive || referred > world.as_of || (p.leave != kNoDate && p.leave <= referred)) return;
+  const char* rag = seen > 2.6 ? "red" : seen > 1.9 ? "amber" : "green";
+  static constexpr const char* kReasons[] = {
+      "Attendance below 80% and no post-16 application",
+      "Young carer; missing school to look after a parent",
+      "Anxiety; says they will not go to college",
+      "Fixed-term exclusions this year; no plan after Year 11",
+      "Moved schools twice; unsure what to do next",
+      "Not engaging with careers guidance",
+      "Known to youth justice; providers have concerns",
+      "Low attainment; has not applied anywhere"};
+  const char* reason = kReasons[rng.range(0, static_cast<int64_t>(std::size(kReasons)) - 1)];
+  // The panel meets about a month later; green referrals are mostly noted, not discussed.
+  Date panel = referred + static_cast<Date>(rng.range(14, 45));
+  const bool discussed = panel <= world.as_of && (rag[0] != 'g' || rng.chance(0.3));
+  const char* decision = "";
+  const char* actions = "";
+  if (discussed) {
+    if (rag[0] == 'r') {
+      decision = p.coached ? "allocate_coach" : rng.chance(0.6) ? "commissioned_service" : "allocate_coach";
+      actions = decision[0] == 'a' ? "Engagement coach to meet the pupil within two weeks; initial action plan"
+                                   : "Referral to the commissioned careers service; school to share attendance weekly";
+    } else if (rag[0] == 'a') {
+      decision = rng.chance(0.6) ? "school_support" : "monitor";
+      actions = decision[0] == 's' ? "School mentor to support a college application before Easter" : "Review at the next panel";
+    } else {
+      decision = rng.chance(0.7) ? "monitor" : "no_further_action";
+    }
+  }
+  out.referrals.text(person_id).text(world.provider_id(p.school)).date(referred).text(rag).text(reason)
+      .date(discussed ? panel : kNoDate).text(decision).text(actions);
+  out.referrals.end_row();
+}
+
 }  // namespace
 
 void select_for_coaching(const World& world, Person& p, Rng& rng) {
@@ -55,6 +105,8 @@ void select_for_coaching(const World& world, Person& p, Rng& rng) {
 void write_coaching(const World& world, const Person& p, const std::vector<Spell>& spells, Rng& rng,
                     std::string_view person_id, CoachingOut& out) {
   if (!eligible_school(world, p)) return;
+  Rng extra(id_key(person_id) ^ world.seed);
+  write_referral(world, p, extra, person_id, out);
   const int y11 = p.y12 - 1;
   const Date y12_start = make_date(p.y12, 9, 1);
   bool year12_joiner = false;
@@ -99,6 +151,8 @@ void write_coaching(const World& world, const Person& p, const std::vector<Spell
       left = make_date(p.y12 + 1, 7, 31);
       const double x = rng.uniform();
       reason = x < 0.5 ? "other_support" : x < 0.75 ? "other" : "disengaged";
+      // Some have moved away without the LA knowing yet: the coach records left_area.
+      if (extra.chance(0.12)) reason = "left_area";
     }
   }
   if (p.leave != kNoDate && p.leave < left) {

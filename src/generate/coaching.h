@@ -16,7 +16,7 @@
 namespace pathways::gen {
 
 struct CoachingOut {
-  CsvOut caseload, sessions, assessments, contacts;
+  CsvOut caseload, sessions, assessments, contacts, referrals;
 };
 
 // Year 11 selection, made before the person's outcomes are drawn (coaching lowers the
@@ -24,7 +24,12 @@ struct CoachingOut {
 void select_for_coaching(const World& world, Person& p, Rng& rng);
 
 // Writes the coaching records of p (a Year 11 joiner, or a Year 12 joiner found NEET in
-// the autumn). Nothing for people outside the programme.
+// the autumn), and p's referral to the NEET vulnerable group panel when their school refers
+// them in Year 11 (coaching/panel_referrals.csv: pupils of the programme's schools at high
+// latent risk, RAG rated by it, with the panel's decision a few weeks later). Nothing for
+// people outside the programme's schools. The referral and the leave reasons' extra variety
+// draw from a generator of their own (keyed by person_id), so the other coaching records are
+// the same as without them.
 void write_coaching(const World& world, const Person& p, const std::vector<Spell>& spells, Rng& rng,
                     std::string_view person_id, CoachingOut& out);
 

@@ -51,6 +51,7 @@ constexpr OutputFile kFiles[] = {
     {"coaching/sessions.csv", "person_id,session_number,date,coach_id,mode"},
     {"coaching/assessments.csv", "person_id,assessment,date"},
     {"coaching/contacts.csv", "person_id,date,coach_id,contact_with,mode"},
+    {"coaching/panel_referrals.csv", "person_id,school_id,referred_date,rag,reason,panel_date,decision,actions"},
 };
 constexpr size_t kFileCount = std::size(kFiles);
 
@@ -64,7 +65,8 @@ struct Chunk {
   std::vector<ActivityRow> rows;
 
   CsvOut* buffers[kFileCount] = {&people, &activities, &indicators, &coaching.caseload,
-                                 &coaching.sessions, &coaching.assessments, &coaching.contacts};
+                                 &coaching.sessions, &coaching.assessments, &coaching.contacts,
+                                 &coaching.referrals};
   void clear() {
     for (CsvOut* b : buffers) b->clear();
   }

@@ -27,6 +27,9 @@
 
 namespace pathways::risk {
 
+// data/roni.json, compiled in.
+extern const std::string_view kDefaultRoniJson;
+
 struct Criterion {
   std::string id;     // stable key, e.g. "attendance_below_90"
   std::string label;  // plain words for people, e.g. "Attendance below 90%"
@@ -92,5 +95,10 @@ std::vector<PupilScore> score_year(const Dataset& ds, const Rules& rules, const 
 // Scores one indicators row (any year group), for models and analyses that need the score
 // of a given row.
 PupilScore score_row(const Dataset& ds, const Rules& rules, const Criteria& criteria, uint32_t row);
+
+// Every indicator whose condition holds for one indicators row, before "supersedes" is
+// applied (attendance of 60% gives both "below 90%" and "below 70%"): what an analysis of
+// each indicator on its own needs. In criteria order.
+std::vector<Fired> conditions_of_row(const Dataset& ds, const Rules& rules, const Criteria& criteria, uint32_t row);
 
 }  // namespace pathways::risk

@@ -7,6 +7,8 @@
 #include <cstdio>
 #include <ctime>
 #include <filesystem>
+#include <fstream>
+#include <sstream>
 #include <regex>
 
 #include <fmt/format.h>
@@ -132,7 +134,10 @@ PageOptions Ctx::page_options(const std::string& title, const std::string& curre
   }
   add("/reports", "Reports");
   if (r == Role::coach) add("/coaching/caseload", "My caseload");
+  if (r == Role::coach) add("/coaching/recording", "Monthly recording");
   add("/coaching/monthly", "Coaching");
+  if (r == Role::school || r == Role::admin || r == Role::data_officer) add("/panel", "NEET panel");
+  add("/risk", "Early identification");
   if (allowed(r, Permission::kUpload)) add("/upload", "Upload");
   if (allowed(r, Permission::kAdmin)) {
     add("/admin/users", "Users");
@@ -173,8 +178,19 @@ Impl::Impl(ServerOptions o) : options(std::move(o)), rules(Rules::load(options.r
   migrate(*write_db);
   accounts = std::make_unique<Accounts>(options.db_url);
   audit_log = std::make_unique<AuditLog>(options.db_url);
+  roni_criteria_text = options.roni_criteria_path.empty() ? std::string(risk::kDefaultRoniJson)
+                                                          : [&] {
+                                                              std::ifstream in(options.roni_criteria_path, std::ios::binary);
+                                                              if (!in) throw std::runtime_error(options.roni_criteria_path + ": cannot read the RONI criteria file");
+                                                              std::ostringstream text;
+                                                              text << in.rdbuf();
+                                                              return text.str();
+                                                            }();
+  roni_criteria = risk::Criteria::from_json(roni_criteria_text,
+                                            options.roni_criteria_path.empty() ? "data/roni.json" : options.roni_criteria_path);
   std::lock_guard lock(write_mutex);
   reload();
+  freeze_due_register();
 }
 
 Date Impl::today() const {
@@ -209,6 +225,7 @@ void Impl::reload() {
   }
   LoadReport coaching_report;
   next->coaching = load_coaching(*write_db, next->ds, coaching_report);
+  next->notes = load_notes_and_plans(*write_db, next->ds);
   for (size_t s = 0; s < next->ds.schools.size(); ++s) next->schools.emplace_back(next->ds.schools[static_cast<uint32_t>(s)]);
   std::sort(next->schools.begin(), next->schools.end());
   next->version = ++version;
@@ -346,6 +363,9 @@ App::App(ServerOptions options) : impl_(std::make_unique<Impl>(std::move(options
   a.register_api();
   a.register_pages();
   a.register_coaching_pages();
+  a.register_risk_pages();
+  a.register_recording_pages();
+  a.register_panel_pages();
 }
 
 App::~App() = default;

@@ -6,6 +6,8 @@
 #include <algorithm>
 
 #include "coaching/monthly.h"
+#include "coaching/notes.h"
+#include "io/folder.h"
 #include "coaching/store.h"
 #include "server/internal.h"
 
@@ -128,6 +130,69 @@ std::pair<Date, std::string> form_date(const Ctx& ctx, const std::string& name, 
   return {*d, ""};
 }
 
+
+// A confidential note is for LA staff and for coaches who may see the young person; a
+// school never reads one (it sees the rest of the coaching summary).
+bool may_read_note(const Ctx& ctx, const CoachingNote& n) {
+  if (!n.confidential) return true;
+  const Role r = ctx.user().role;
+  return r == Role::admin || r == Role::data_officer || r == Role::coach;
+}
+
+// Notes and action plans of the person page, with forms for the roles that record.
+std::string notes_and_plans_html(const Ctx& ctx, uint32_t p, bool can_record) {
+  const std::string id(ctx.data->ds.people.id[p]);
+  const std::string base = "/people/" + url_encode(id);
+  const std::string csrf = can_record ? hidden("csrf_token", ctx.session->csrf_token) : "";
+  std::string html = "<h3 class=\"govuk-heading-s\" id=\"notes\">Notes</h3>";
+  std::vector<const CoachingNote*> notes;
+  for (const auto& n : ctx.data->notes.notes)
+    if (n.person == p && may_read_note(ctx, n)) notes.push_back(&n);
+  std::stable_sort(notes.begin(), notes.end(), [](const CoachingNote* a, const CoachingNote* b) { return a->date > b->date; });
+  if (notes.empty()) html += "<p class=\"govuk-body\">No notes.</p>";
+  for (const CoachingNote* n : notes)
+    html += fmt::format("<div class=\"govuk-inset-text app-note\"><p class=\"govuk-body-s govuk-!-margin-bottom-1\"><time datetime=\"{}\">{}</time>, {}{}</p><p class=\"govuk-body govuk-!-margin-bottom-0\">{}</p></div>",
+                        format_date(n->date), esc(long_date(format_date(n->date))), esc(n->written_by),
+                        n->confidential ? " " + tag("Confidential", "red") : "", esc(n->body));
+  if (can_record)
+    html += "<form method=\"post\" action=\"" + base + "/notes\" novalidate>" + csrf +
+            textarea("note_body", "Add a note", "", "Up to 2,000 characters", "", 3) +
+            "<div class=\"govuk-form-group\"><div class=\"govuk-checkboxes govuk-checkboxes--small\" data-module=\"govuk-checkboxes\"><div class=\"govuk-checkboxes__item\">"
+            "<input class=\"govuk-checkboxes__input\" id=\"note_confidential\" name=\"note_confidential\" type=\"checkbox\" value=\"1\">"
+            "<label class=\"govuk-label govuk-checkboxes__label\" for=\"note_confidential\">Confidential: not shown to the school</label></div></div></div>" +
+            button("Save note", "govuk-button--secondary") + "</form>";
+  html += "<h3 class=\"govuk-heading-s\" id=\"plans\">Action plans</h3>";
+  bool any = false;
+  for (const auto& pl : ctx.data->notes.plans) {
+    if (pl.person != p) continue;
+    any = true;
+    html += fmt::format("<div class=\"app-plan\"><p class=\"govuk-body\"><strong>Goal:</strong> {} <span class=\"govuk-body-s\">(opened {}{})</span></p>",
+                        esc(pl.goal), esc(long_date(format_date(pl.created))),
+                        pl.closed == kNoDate ? "" : ", closed " + esc(long_date(format_date(pl.closed))));
+    if (!pl.steps.empty()) {
+      TableSpec t{"Actions and reviews", {"Step", "Date", "What", "Done"}, {}, {}};
+      for (const auto& st : pl.steps)
+        t.rows.push_back({st.review ? "Review" : "Action", esc(long_date(format_date(st.date))), esc(st.body),
+                          st.review ? "" : st.done == kNoDate ? tag("Open", "yellow") : esc(long_date(format_date(st.done)))});
+      html += table(t);
+    }
+    if (can_record && pl.closed == kNoDate)
+      html += fmt::format("<form method=\"post\" action=\"{}/plans/{}/steps\" novalidate>{}", base, pl.id, csrf) +
+              radios(fmt::format("step_kind_{}", pl.id), "Add to this plan", {{"action", "An action"}, {"review", "A review"}}, "action", "", "", true) +
+              date_input(fmt::format("step_date_{}", pl.id), "Due date, or date of the review", "", "For example, 20 10 2026", "") +
+              text_input(fmt::format("step_body_{}", pl.id), "What", "", "", "", "text", "govuk-!-width-two-thirds") +
+              button("Add to the plan", "govuk-button--secondary") + "</form></div>";
+    else html += "</div>";
+  }
+  if (!any) html += "<p class=\"govuk-body\">No action plan.</p>";
+  if (can_record)
+    html += "<form method=\"post\" action=\"" + base + "/plans\" novalidate>" + csrf +
+            text_input("plan_goal", "Start an action plan: the goal", "", "For example, a college place in September", "", "text",
+                       "govuk-!-width-two-thirds") +
+            button("Start the plan", "govuk-button--secondary") + "</form>";
+  return html;
+}
+
 }  // namespace
 
 std::string coaching_section(Ctx& ctx, uint32_t p) {
@@ -164,7 +229,10 @@ std::string coaching_section(Ctx& ctx, uint32_t p) {
   for (const auto& x : c.assessments)
     if (x.person == p) items.push_back({x.date, std::string(kinds[static_cast<size_t>(x.kind)]) + " assessment", ""});
   const bool can_record = records_coaching(ctx.user().role);
-  if (items.empty() && !can_record) return "";
+  bool has_notes = false;
+  for (const auto& n : ctx.data->notes.notes) has_notes |= n.person == p && may_read_note(ctx, n);
+  for (const auto& pl : ctx.data->notes.plans) has_notes |= pl.person == p;
+  if (items.empty() && !can_record && !has_notes) return "";
   std::stable_sort(items.begin(), items.end(), [](const Item& a, const Item& b) { return a.date > b.date; });
   const std::string id(ctx.data->ds.people.id[p]);
   std::string html = "<h2 class=\"govuk-heading-m\">Engagement coaching</h2>";
@@ -179,6 +247,7 @@ std::string coaching_section(Ctx& ctx, uint32_t p) {
           esc(items[i].title), format_date(items[i].date), esc(long_date(format_date(items[i].date))), esc(items[i].detail));
     html += "</div>";
   }
+  html += notes_and_plans_html(ctx, p, can_record);
   if (can_record) {
     const std::string csrf = hidden("csrf_token", ctx.session->csrf_token);
     html += "<h3 class=\"govuk-heading-s\">Record a contact</h3>";
@@ -292,6 +361,97 @@ void Impl::register_coaching_pages() {
   route("POST", R"(/people/([^/]+)/contacts)", Permission::kRecord, false, [record](Ctx& ctx) { record(ctx, false); });
   route("POST", R"(/people/([^/]+)/sessions)", Permission::kRecord, false, [record](Ctx& ctx) { record(ctx, true); });
   route("POST", R"(/people/([^/]+)/assessments)", Permission::kRecord, false, [record](Ctx& ctx) { record(ctx, false, true); });
+
+  // Notes and action plans (coaching/notes.h): written by coaches and LA staff.
+  auto person_to_record = [](Ctx& ctx) -> uint32_t {
+    const std::string id = ctx.req.matches[1];
+    const uint32_t p = ctx.data->ds.find_person(id);
+    if (p == kNoIndex || !ctx.may_see(p)) {
+      ctx.audit("change_denied", "person", id.substr(0, 64));
+      ctx.not_found();
+      return kNoIndex;
+    }
+    if (!records_coaching(ctx.user().role)) {
+      ctx.forbidden();
+      return kNoIndex;
+    }
+    return p;
+  };
+  auto coach_for_person = [](const Ctx& ctx, uint32_t p) {
+    if (ctx.user().role == Role::coach) return ctx.user().coach_id;
+    const auto it = ctx.data->coach_of.find(p);
+    return it == ctx.data->coach_of.end() ? std::string() : it->second;
+  };
+  auto problem_page = [](Ctx& ctx, const std::string& id, const std::string& title, const std::string& message) {
+    PageOptions o = ctx.page_options(title, "/people");
+    o.has_error = true;
+    o.back_href = "/people/" + url_encode(id);
+    ctx.html(400, o, error_summary({{"", message}}) + heading(title) +
+                         "<p class=\"govuk-body\"><a class=\"govuk-link\" href=\"/people/" + url_encode(id) +
+                         "\">Go back to the young person's page</a></p>");
+  };
+  auto trimmed = [](std::string v) {
+    while (!v.empty() && std::isspace(static_cast<unsigned char>(v.back()))) v.pop_back();
+    while (!v.empty() && std::isspace(static_cast<unsigned char>(v.front()))) v.erase(0, 1);
+    return v;
+  };
+  route("POST", R"(/people/([^/]+)/notes)", Permission::kRecord, false, [this, person_to_record, coach_for_person, problem_page, trimmed](Ctx& ctx) {
+    const uint32_t p = person_to_record(ctx);
+    if (p == kNoIndex) return;
+    const std::string id(ctx.data->ds.people.id[p]);
+    const std::string body = trimmed(ctx.param("note_body"));
+    if (body.empty() || body.size() > 2000 || !valid_utf8(body))
+      return problem_page(ctx, id, "Add a note", body.empty() ? "Enter the note" : "The note must be 2,000 characters or fewer");
+    const bool confidential = ctx.param("note_confidential") == "1";
+    {
+      std::lock_guard lock(write_mutex);
+      add_note(*write_db, id, today(), confidential, body, coach_for_person(ctx, p), ctx.user().username);
+      reload();
+    }
+    ctx.audit("create", "coaching_note", id, confidential ? "confidential" : "");
+    ctx.redirect("/people/" + url_encode(id) + "?coaching=1#notes");
+  });
+  route("POST", R"(/people/([^/]+)/plans)", Permission::kRecord, false, [this, person_to_record, coach_for_person, problem_page, trimmed](Ctx& ctx) {
+    const uint32_t p = person_to_record(ctx);
+    if (p == kNoIndex) return;
+    const std::string id(ctx.data->ds.people.id[p]);
+    const std::string goal = trimmed(ctx.param("plan_goal"));
+    if (goal.empty() || goal.size() > 500 || !valid_utf8(goal))
+      return problem_page(ctx, id, "Start an action plan", goal.empty() ? "Enter the plan's goal" : "The goal must be 500 characters or fewer");
+    int64_t plan = 0;
+    {
+      std::lock_guard lock(write_mutex);
+      plan = add_action_plan(*write_db, id, today(), goal, coach_for_person(ctx, p), ctx.user().username);
+      reload();
+    }
+    ctx.audit("create", "action_plan", id, "plan " + std::to_string(plan));
+    ctx.redirect("/people/" + url_encode(id) + "?coaching=1#plans");
+  });
+  route("POST", R"(/people/([^/]+)/plans/(\d{1,12})/steps)", Permission::kRecord, false, [this, person_to_record, problem_page, trimmed](Ctx& ctx) {
+    const uint32_t p = person_to_record(ctx);
+    if (p == kNoIndex) return;
+    const std::string id(ctx.data->ds.people.id[p]);
+    const int64_t plan = std::stoll(ctx.req.matches[2]);
+    const ActionPlan* found = nullptr;
+    for (const auto& pl : ctx.data->notes.plans)
+      if (pl.id == plan && pl.person == p) found = &pl;
+    if (!found) return ctx.not_found();
+    const std::string n = std::to_string(plan);
+    const std::string body = trimmed(ctx.param("step_body_" + n));
+    const std::string iso = iso_from_parts(ctx.param("step_date_" + n + "-day"), ctx.param("step_date_" + n + "-month"), ctx.param("step_date_" + n + "-year"));
+    const auto d = iso.empty() ? std::nullopt : parse_date(iso);
+    const bool review = ctx.param("step_kind_" + n) == "review";
+    if (!d) return problem_page(ctx, id, "Add to the action plan", "Enter a real date, with a day, month and 4-digit year");
+    if (body.empty() || body.size() > 500 || !valid_utf8(body))
+      return problem_page(ctx, id, "Add to the action plan", body.empty() ? "Enter what the action or review is" : "Enter 500 characters or fewer");
+    {
+      std::lock_guard lock(write_mutex);
+      add_plan_step(*write_db, plan, review, *d, body, ctx.user().username);
+      reload();
+    }
+    ctx.audit("create", "action_plan_step", id, fmt::format("plan {} {}", plan, review ? "review" : "action"));
+    ctx.redirect("/people/" + url_encode(id) + "?coaching=1#plans");
+  });
 
   // A coach's caseload (others choose a coach): who is on it, their status, and who has had
   // no contact this month.

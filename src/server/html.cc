@@ -189,6 +189,32 @@ std::string select(std::string_view id, std::string_view label, const std::vecto
       error.empty() ? "" : " govuk-select--error", esc(id), esc(id), described_by(id, hint, error), opts);
 }
 
+std::string radios(std::string_view id, std::string_view legend, const std::vector<std::pair<std::string, std::string>>& options,
+                   std::string_view selected, std::string_view hint, std::string_view error, bool inline_) {
+  std::string items;
+  for (size_t i = 0; i < options.size(); ++i) {
+    const std::string item_id = i == 0 ? std::string(id) : fmt::format("{}-{}", id, i + 1);
+    items += fmt::format(
+        R"(<div class="govuk-radios__item"><input class="govuk-radios__input" id="{}" name="{}" type="radio" value="{}"{}><label class="govuk-label govuk-radios__label" for="{}">{}</label></div>)",
+        esc(item_id), esc(id), esc(options[i].first), options[i].first == selected ? " checked" : "", esc(item_id),
+        esc(options[i].second));
+  }
+  return fmt::format(
+      R"(<div class="govuk-form-group{}"><fieldset class="govuk-fieldset"{}><legend class="govuk-fieldset__legend govuk-fieldset__legend--s">{}</legend>{}{}<div class="govuk-radios{}" data-module="govuk-radios">{}</div></fieldset></div>
+)",
+      error.empty() ? "" : " govuk-form-group--error", described_by(id, hint, error), esc(legend), hint_html(id, hint),
+      error_message(id, error), inline_ ? " govuk-radios--inline" : "", items);
+}
+
+std::string textarea(std::string_view id, std::string_view label, std::string_view value, std::string_view hint,
+                     std::string_view error, int rows) {
+  return fmt::format(
+      R"(<div class="govuk-form-group{}"><label class="govuk-label" for="{}">{}</label>{}{}<textarea class="govuk-textarea{}" id="{}" name="{}" rows="{}"{}>{}</textarea></div>
+)",
+      error.empty() ? "" : " govuk-form-group--error", esc(id), esc(label), hint_html(id, hint), error_message(id, error),
+      error.empty() ? "" : " govuk-textarea--error", esc(id), esc(id), rows, described_by(id, hint, error), esc(value));
+}
+
 std::string hidden(std::string_view name, std::string_view value) {
   return fmt::format("<input type=\"hidden\" name=\"{}\" value=\"{}\">", esc(name), esc(value));
 }

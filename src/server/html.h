@@ -56,6 +56,13 @@ std::string date_input(std::string_view id, std::string_view legend, std::string
                        std::string_view hint, std::string_view error);
 std::string select(std::string_view id, std::string_view label, const std::vector<std::pair<std::string, std::string>>& options,
                    std::string_view selected, std::string_view hint = "", std::string_view error = "");
+// GOV.UK radios in a fieldset; the first radio's id is `id` (for the error summary's link),
+// the others `id`-2, `id`-3, ...
+std::string radios(std::string_view id, std::string_view legend, const std::vector<std::pair<std::string, std::string>>& options,
+                   std::string_view selected, std::string_view hint = "", std::string_view error = "", bool inline_ = false);
+// A GOV.UK textarea.
+std::string textarea(std::string_view id, std::string_view label, std::string_view value, std::string_view hint = "",
+                     std::string_view error = "", int rows = 5);
 std::string hidden(std::string_view name, std::string_view value);
 std::string button(std::string_view label, std::string_view css = "");
 std::string link_button(std::string_view href, std::string_view label, std::string_view css = "govuk-button--secondary");

@@ -17,11 +17,13 @@
 #include <nlohmann/json.hpp>
 
 #include "auth/accounts.h"
+#include "coaching/notes.h"
 #include "coaching/records.h"
 #include "domain/rules.h"
 #include "engine/dataset.h"
 #include "engine/status.h"
 #include "report/participation.h"
+#include "risk/criteria.h"
 #include "server/access.h"
 #include "server/app.h"
 #include "server/dashboard.h"
@@ -36,6 +38,7 @@ struct Loaded {
   Caseloads caseloads;
   std::unordered_map<uint32_t, std::string> coach_of;  // person -> current coach_id
   CoachingRecords coaching;                            // caseloads, sessions, assessments, contacts
+  NotesAndPlans notes;                                 // notes and action plans (coaching/notes.h)
   int64_t version = 0;
   std::vector<std::string> schools;  // school ids, sorted
   // The dashboard, computed on first use.
@@ -85,6 +88,8 @@ struct Impl {
   Rules rules;
   DashboardConfig dashboard_config;
   ReportScope scope;
+  risk::Criteria roni_criteria;   // the RONI criteria registers are scored with
+  std::string roni_criteria_text;  // the criteria file as read, frozen with each register
   std::unique_ptr<Accounts> accounts;
   std::unique_ptr<AuditLog> audit_log;
   httplib::Server server;
@@ -117,6 +122,12 @@ struct Impl {
   void register_api();
   void register_pages();
   void register_coaching_pages();
+  void register_risk_pages();
+  // Freezes the register of the latest scheduled date (Criteria::register_dates) that has
+  // passed since the last scheduled register, if any. Call with write_mutex held.
+  void freeze_due_register();
+  void register_recording_pages();  // server/recording_pages.cc
+  void register_panel_pages();      // server/panel_pages.cc
 };
 
 // The session cookie of a request ("" when none), and a Set-Cookie value that sets or
@@ -134,6 +145,11 @@ struct ScratchDir {
 };
 
 // --- Shared views --------------------------------------------------------------------
+
+// A POST form's opening tag with the session's CSRF token.
+std::string form_open(const Ctx& ctx, const std::string& action, bool multipart = false);
+// The person's name as a link to their page.
+std::string person_link(const Dataset& ds, uint32_t p);
 
 // The person as JSON (details, characteristics, status on `on`, activity history).
 nlohmann::ordered_json person_json(const Loaded& data, const Rules& rules, uint32_t p, Date on);

@@ -25,17 +25,6 @@ std::string safe_next(const std::string& next) {
   return next;
 }
 
-std::string form_open(const Ctx& ctx, const std::string& action, bool multipart = false) {
-  return fmt::format("<form method=\"post\" action=\"{}\" novalidate{}>{}", esc(action),
-                     multipart ? " enctype=\"multipart/form-data\"" : "",
-                     ctx.session ? hidden("csrf_token", ctx.session->csrf_token) : "");
-}
-
-std::string person_link(const Dataset& ds, uint32_t p) {
-  return fmt::format("<a class=\"govuk-link\" href=\"/people/{}\">{} {}</a>", url_encode(ds.people.id[p]),
-                     esc(ds.people.given_name[p]), esc(ds.people.family_name[p]));
-}
-
 std::string school_of(const Dataset& ds, uint32_t p) {
   return ds.people.school[p] == kNoIndex ? "" : std::string(ds.schools[ds.people.school[p]]);
 }

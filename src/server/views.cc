@@ -248,4 +248,15 @@ std::vector<FieldError> record_activity(Impl& app, Ctx& ctx, uint32_t p, const s
   return errors;
 }
 
+std::string form_open(const Ctx& ctx, const std::string& action, bool multipart) {
+  return fmt::format("<form method=\"post\" action=\"{}\" novalidate{}>{}", esc(action),
+                     multipart ? " enctype=\"multipart/form-data\"" : "",
+                     ctx.session ? hidden("csrf_token", ctx.session->csrf_token) : "");
+}
+
+std::string person_link(const Dataset& ds, uint32_t p) {
+  return fmt::format("<a class=\"govuk-link\" href=\"/people/{}\">{} {}</a>", url_encode(ds.people.id[p]),
+                     esc(ds.people.given_name[p]), esc(ds.people.family_name[p]));
+}
+
 }  // namespace pathways::web

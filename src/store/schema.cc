@@ -283,6 +283,128 @@ CREATE TABLE coaching_contacts (
 );
 CREATE INDEX coaching_contacts_by_coach ON coaching_contacts (coach_id, contact_date);
 )SQL"},
+      // Early identification (risk/register.h): frozen at-risk registers, their moderation by
+      // schools, the schools' sign-off, and every model version and score kept for audit. A
+      // register and its entries are written once; moderations, sign-offs, models and scores
+      // are only ever added (the tables below have no UPDATE path in the application).
+      {6, "risk of NEET registers, moderation, model versions and scores", R"SQL(
+CREATE TABLE roni_registers (
+  register_id BIGINT PRIMARY KEY,
+  academic_year INTEGER NOT NULL,
+  data_date TEXT NOT NULL,
+  criteria_version TEXT NOT NULL,
+  criteria TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  created_by TEXT NOT NULL,
+  created_at TEXT NOT NULL
+);
+CREATE TABLE roni_register_entries (
+  register_id BIGINT NOT NULL REFERENCES roni_registers (register_id),
+  person_id TEXT NOT NULL,
+  school_id TEXT NOT NULL,
+  year_group INTEGER NOT NULL,
+  score INTEGER NOT NULL,
+  rag TEXT NOT NULL,
+  by_group INTEGER NOT NULL,
+  indicators TEXT NOT NULL,
+  PRIMARY KEY (register_id, person_id)
+);
+CREATE INDEX roni_register_entries_by_school ON roni_register_entries (register_id, school_id);
+CREATE TABLE roni_moderations (
+  moderation_id BIGINT PRIMARY KEY,
+  register_id BIGINT NOT NULL REFERENCES roni_registers (register_id),
+  person_id TEXT NOT NULL,
+  school_id TEXT NOT NULL,
+  action TEXT NOT NULL,
+  reason TEXT NOT NULL,
+  moderated_by TEXT NOT NULL,
+  moderated_at TEXT NOT NULL
+);
+CREATE INDEX roni_moderations_by_register ON roni_moderations (register_id, school_id, moderation_id);
+CREATE TABLE roni_signoffs (
+  register_id BIGINT NOT NULL REFERENCES roni_registers (register_id),
+  school_id TEXT NOT NULL,
+  signed_off_by TEXT NOT NULL,
+  signed_off_at TEXT NOT NULL,
+  PRIMARY KEY (register_id, school_id)
+);
+CREATE TABLE risk_models (
+  model_version TEXT PRIMARY KEY,
+  algorithm TEXT NOT NULL,
+  metadata TEXT NOT NULL,
+  model_card TEXT NOT NULL,
+  recorded_by TEXT NOT NULL,
+  recorded_at TEXT NOT NULL
+);
+CREATE TABLE risk_scores (
+  score_batch BIGINT NOT NULL,
+  model_version TEXT NOT NULL REFERENCES risk_models (model_version),
+  person_id TEXT NOT NULL,
+  academic_year INTEGER NOT NULL,
+  probability TEXT NOT NULL,
+  list_rank BIGINT NOT NULL,
+  factors TEXT NOT NULL,
+  data_date TEXT NOT NULL,
+  scored_by TEXT NOT NULL,
+  scored_at TEXT NOT NULL,
+  PRIMARY KEY (score_batch, person_id)
+);
+CREATE INDEX risk_scores_by_person ON risk_scores (person_id, score_batch);
+)SQL"},
+      // Engagement coaching, continued (coaching/records.h, coaching/notes.h): referrals to the
+      // NEET vulnerable group panel with the panel's decision (identity (person_id,
+      // referred_date), updated in place like the other coaching rows); notes on a young
+      // person, some confidential; action plans with their goals, and the plans' actions and
+      // reviews. Notes, plans and steps are numbered by the store.
+      {7, "coaching panel, notes and action plans", R"SQL(
+CREATE TABLE panel_referrals (
+  person_id TEXT NOT NULL,
+  referred_date TEXT NOT NULL,
+  school_id TEXT NOT NULL,
+  rag TEXT NOT NULL,
+  reason TEXT NOT NULL,
+  panel_date TEXT,
+  decision TEXT,
+  actions TEXT,
+  recorded_by TEXT NOT NULL,
+  recorded_at TEXT NOT NULL,
+  PRIMARY KEY (person_id, referred_date)
+);
+CREATE INDEX panel_referrals_by_school ON panel_referrals (school_id, referred_date);
+CREATE TABLE coaching_notes (
+  note_id BIGINT PRIMARY KEY,
+  person_id TEXT NOT NULL,
+  note_date TEXT NOT NULL,
+  confidential INTEGER NOT NULL,
+  body TEXT NOT NULL,
+  coach_id TEXT,
+  written_by TEXT NOT NULL,
+  written_at TEXT NOT NULL
+);
+CREATE INDEX coaching_notes_by_person ON coaching_notes (person_id, note_date);
+CREATE TABLE action_plans (
+  plan_id BIGINT PRIMARY KEY,
+  person_id TEXT NOT NULL,
+  created_date TEXT NOT NULL,
+  goal TEXT NOT NULL,
+  closed_date TEXT,
+  coach_id TEXT,
+  recorded_by TEXT NOT NULL,
+  recorded_at TEXT NOT NULL
+);
+CREATE INDEX action_plans_by_person ON action_plans (person_id, created_date);
+CREATE TABLE action_plan_steps (
+  plan_id BIGINT NOT NULL REFERENCES action_plans (plan_id),
+  step_no INTEGER NOT NULL,
+  kind TEXT NOT NULL,
+  step_date TEXT NOT NULL,
+  body TEXT NOT NULL,
+  done_date TEXT,
+  recorded_by TEXT NOT NULL,
+  recorded_at TEXT NOT NULL,
+  PRIMARY KEY (plan_id, step_no)
+);
+)SQL"},
   };
   return list;
 }
