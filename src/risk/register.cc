@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "risk/analysis.h"
 #include "store/store.h"
 
 namespace pathways::risk {
@@ -76,7 +77,7 @@ std::string fired_json(const Criteria& criteria, const PupilScore& s) {
                    {"label", c.label},
                    {"points", c.points},
                    {"value", f.value},
-                   {"academic_year", f.academic_year ? academic_year_label(f.academic_year) : "people.csv"}});
+                   {"source", fired_source(f)}});
   }
   return out.dump();
 }

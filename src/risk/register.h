@@ -53,7 +53,7 @@ struct RegisterEntry {
   int score = 0;
   std::string rag;  // red, amber, green
   bool by_group = false;
-  std::string indicators;  // JSON array: [{"id","label","points","value","academic_year"}]
+  std::string indicators;  // JSON array: [{"id","label","points","value","source"}]
   // After moderation:
   bool listed = true;          // on the list now
   bool added_by_school = false;  // not listed by the score, added by the school

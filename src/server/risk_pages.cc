@@ -13,6 +13,8 @@
 #include <set>
 
 #include "report/render.h"
+#include "risk/analysis.h"
+#include "risk/outcome.h"
 #include "risk/register.h"
 #include "server/internal.h"
 #include "store/store.h"
@@ -53,7 +55,7 @@ std::string indicators_html(const std::string& json_text) {
   for (const auto& f : fired)
     html += fmt::format("<li>{} ({} {}): {} <span class=\"govuk-hint\">{}</span></li>",
                         esc(f.value("label", "")), f.value("points", 0), f.value("points", 0) == 1 ? "point" : "points",
-                        esc(f.value("value", "")), esc(f.value("academic_year", "")));
+                        esc(f.value("value", "")), esc(f.value("source", "")));
   return html + "</ul>";
 }
 
@@ -67,6 +69,49 @@ Dataset load_with_indicators(Impl& app) {
   Dataset ds = load_store(*db, app.rules, report, lo);
   if (!report.ok()) throw std::runtime_error("the store's data does not pass validation");
   return ds;
+}
+
+// The indicator analysis of the Year 11 cohort of `year11` (0 = the newest with an observed
+// outcome) as JSON, cached with the loaded data. Throws std::invalid_argument for a year
+// without an observed outcome.
+std::string analysis_json(Ctx& ctx, int year11) {
+  Impl& app = ctx.app;
+  const std::string key = "roni-indicators:" + std::to_string(year11);
+  {
+    std::lock_guard lock(ctx.data->cache_mutex);
+    if (auto it = ctx.data->cache.find(key); it != ctx.data->cache.end()) return it->second;
+  }
+  const Dataset ds = load_with_indicators(app);
+  const Date on = app.today();
+  const int year = year11 ? year11 : risk::newest_observed_cohort(ds, on);
+  const auto cohorts = risk::year11_cohorts(ds);
+  if (year == 0 || std::find(cohorts.begin(), cohorts.end(), year) == cohorts.end())
+    throw std::invalid_argument("no Year 11 cohort with an observed outcome");
+  const auto a = risk::analyse_indicators(ds, app.rules, app.roni_criteria, year, on, app.scope);
+  if (!a.observed) throw std::invalid_argument("the outcome of that cohort is not yet known");
+  nlohmann::ordered_json j = risk::to_json(a);
+  nlohmann::ordered_json years = nlohmann::ordered_json::array();
+  // Cohorts whose February snapshot of Year 12 has passed, leaving out fragments (a history
+  // that starts part-way through a cohort's Years 9-11 gives a handful of Year 11 rows).
+  std::map<int, int64_t> members;
+  for (size_t r = 0; r < ds.indicators.size(); ++r)
+    if (ds.indicators.year_group[r] == 11) ++members[ds.indicators.academic_year[r]];
+  int64_t largest = 0;
+  for (const auto& [y, n] : members) largest = std::max(largest, n);
+  for (int y : cohorts)
+    if (month_end(y + 2, 2) <= on && members[y] * 10 >= largest) years.push_back(y);
+  j["observed_cohorts"] = years;
+  std::string text = j.dump();
+  std::lock_guard lock(ctx.data->cache_mutex);
+  return ctx.data->cache.emplace(key, std::move(text)).first->second;
+}
+
+std::string fraction_pct(const nlohmann::json& v) {
+  return v.is_number() ? pct(100.0 * v.get<double>()) : "-";
+}
+
+std::string ratio(const nlohmann::json& v) {
+  return v.is_number() ? fmt::format("{:.2f}", v.get<double>()) : "-";
 }
 
 const char* kSafeguard =
@@ -141,6 +186,71 @@ void Impl::register_risk_pages() {
       main += table(t);
     }
     ctx.html(200, ctx.page_options("Early identification", "/risk"), main);
+  });
+
+  // --- Which indicators matter ----------------------------------------------------------
+  auto year_param = [](const Ctx& ctx) {
+    const std::string y = ctx.param("year");
+    return y.size() == 4 && std::all_of(y.begin(), y.end(), ::isdigit) ? std::stoi(y) : 0;
+  };
+  route("GET", "/api/risk/indicators", Permission::kAggregates, true, [year_param](Ctx& ctx) {
+    try {
+      const std::string body = analysis_json(ctx, year_param(ctx));
+      ctx.res.set_header("Cache-Control", "no-store");
+      ctx.res.set_content(body, "application/json");
+    } catch (const std::invalid_argument& e) {
+      ctx.json_error(404, e.what());
+    }
+  });
+  route("GET", "/risk/indicators", Permission::kAggregates, false, [year_param](Ctx& ctx) {
+    PageOptions o = ctx.page_options("Which indicators predict NEET", "/risk");
+    o.back_href = "/risk";
+    o.wide = true;
+    nlohmann::json a;
+    try {
+      a = nlohmann::json::parse(analysis_json(ctx, year_param(ctx)));
+    } catch (const std::invalid_argument& e) {
+      return ctx.html(404, o, heading("Which indicators predict NEET") +
+                                  "<p class=\"govuk-body\">There is no Year 11 cohort with a known Year 12 outcome for that year.</p>");
+    }
+    const int year = std::stoi(a.value("year11", "0000").substr(0, 4));
+    std::string main = heading("Which indicators predict NEET", "Early identification");
+    std::vector<std::pair<std::string, std::string>> years;
+    for (const auto& y : a["observed_cohorts"]) years.push_back({std::to_string(y.get<int>()), "Year 11 in " + year_label(y.get<int>())});
+    main += "<form method=\"get\" action=\"/risk/indicators\" class=\"app-filter\">" +
+            select("year", "Cohort", years, std::to_string(year)) + button("Show", "govuk-button--secondary") + "</form>";
+    main += inset("<p class=\"govuk-body\"><strong>" + esc(a.value("summary", "")) + "</strong></p>");
+    main += summary_list({{"Outcome", esc(a.value("outcome", ""))},
+                          {"Year 11 cohort", num(a.value("cohort", 0))},
+                          {"With a known outcome", num(a.value("with_outcome", 0))},
+                          {"NEET", num(a.value("neet", 0))},
+                          {"Left out: not known on all three dates", num(a.value("left_out_not_known", 0))},
+                          {"Left out: moved away or outside the LA", num(a.value("left_out_not_tracked", 0))},
+                          {"Criteria", esc(a.value("criteria_version", ""))}});
+    main += "<h2 class=\"govuk-heading-m\">The RONI score as a whole</h2>";
+    TableSpec cuts{"The RONI score at its cut-offs", {"List", "Pupils flagged", "Later NEET among them", "Share of later NEETs found (recall)", "Share of flagged later NEET (precision)"},
+                   {false, true, true, true, true}, {}};
+    for (const auto& c : a["roni"]) {
+      const std::string cut = c.value("cut", "");
+      cuts.rows.push_back({cut == "red" ? "Red only" : cut == "amber" ? "Amber or Red" : "On the list (Amber, Red or an always-included group)",
+                           num(c.value("flagged", 0)), num(c.value("neet_flagged", 0)), fraction_pct(c["recall"]), fraction_pct(c["precision"])});
+    }
+    main += table(cuts);
+    main += "<h2 class=\"govuk-heading-m\">Each indicator</h2>"
+            "<p class=\"govuk-body\">Relative risk is the NEET rate of pupils with the indicator divided by the rate of those "
+            "without. An interval that includes 1 means the cohort is too small to tell.</p>";
+    main += "<div class=\"app-chart\"><canvas id=\"rr-chart\" role=\"img\" aria-label=\"Relative risk of NEET for each indicator, "
+            "with its 95% confidence interval. The same figures are in the table below.\" data-year=\"" + std::to_string(year) + "\"></canvas></div>";
+    TableSpec t{"Indicators in Year 11 and NEET in Year 12",
+                {"Indicator", "Points", "Pupils with it", "Prevalence", "NEET rate with", "NEET rate without", "Relative risk", "95% interval", "Share of later NEETs flagged"},
+                {false, true, true, true, true, true, true, false, true}, {}};
+    for (const auto& i : a["indicators"])
+      t.rows.push_back({esc(i.value("label", "")), std::to_string(i.value("points", 0)), num(i.value("n_with", 0)), fraction_pct(i["prevalence"]),
+                        fraction_pct(i["rate_with"]), fraction_pct(i["rate_without"]), ratio(i["relative_risk"]),
+                        ratio(i["rr_ci_low"]) + " to " + ratio(i["rr_ci_high"]), fraction_pct(i["share_of_neet_flagged"])});
+    main += table(t);
+    o.scripts.push_back("risk.js");
+    ctx.html(200, o, main);
   });
 
   route("POST", "/risk/registers", Permission::kUpload, false, [this](Ctx& ctx) {

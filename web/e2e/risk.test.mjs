@@ -134,6 +134,28 @@ describe('at-risk registers', () => {
     assert.equal(produce.status(), 403)
   })
 
+  test('anyone can see which indicators predicted NEET, as a chart and a table', async () => {
+    const page = await pageFor('viewer')
+    await page.goto(server.url + 'risk/indicators')
+    await expectNoViolations(page, 'indicator analysis')
+    const text = await page.textContent('main')
+    // Halton's question, answered for the newest cohort with a known outcome (Year 11 in 2024-25).
+    assert.match(text, /\d+ of \d+ young people NEET in Year 12 \(2025-26\)/)
+    assert.match(text, /Attendance below 90%/)
+    const api = await (await page.request.get(server.url + 'api/risk/indicators')).json()
+    const attendance = api.indicators.find((i) => i.id === 'attendance_below_90')
+    assert.ok(attendance.relative_risk > 1.5, `attendance below 90% raises the risk (${attendance.relative_risk})`)
+    assert.ok(attendance.rr_ci_low < attendance.relative_risk && attendance.relative_risk < attendance.rr_ci_high)
+    // The chart was drawn (Chart.js sized the canvas).
+    await page.waitForFunction(() => document.getElementById('rr-chart').width > 0)
+    // An older cohort by the year filter.
+    await page.selectOption('#year', String(api.observed_cohorts[0]))
+    await page.click('button:has-text("Show")')
+    assert.match(page.url(), new RegExp(`year=${api.observed_cohorts[0]}`))
+    assert.match(await page.textContent('main'), /young people NEET in Year 12/)
+    await page.screenshot({ path: '/tmp/risk-indicators.png', fullPage: true })
+  })
+
   test('moderation and reading lists are audited', async () => {
     const page = await pageFor('admin')
     const r = await page.request.get(server.url + 'api/audit?action=moderate')
