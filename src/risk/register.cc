@@ -8,28 +8,11 @@
 
 #include "risk/analysis.h"
 #include "store/store.h"
+#include "store/transaction.h"
 
 namespace pathways::risk {
 
 namespace {
-
-// Runs `body` in a writers' transaction; rolls back and rethrows on any failure.
-template <typename F>
-auto write(Db& db, F&& body) {
-  migrate(db);
-  db.begin_exclusive();
-  try {
-    auto result = body();
-    db.commit();
-    return result;
-  } catch (...) {
-    try {
-      db.rollback();
-    } catch (...) {
-    }
-    throw;
-  }
-}
 
 int64_t next_id(Db& db, const char* table, const char* column) {
   auto rows = db.query(fmt::format("SELECT COALESCE(MAX({}), 0) FROM {}", column, table));
@@ -90,7 +73,7 @@ int64_t freeze_register(Db& db, const Dataset& ds, const Rules& rules, const Cri
   if (scores.empty())
     throw RegisterError(fmt::format("no pupils in Years {}-{} have indicators for {}", criteria.year_groups.front(),
                                     criteria.year_groups.back(), academic_year_label(academic_year)));
-  return write(db, [&] {
+  return write_transaction(db, [&] {
     const int64_t id = next_id(db, "roni_registers", "register_id");
     db.query(
         "INSERT INTO roni_registers (register_id, academic_year, data_date, criteria_version, criteria, kind, "
@@ -226,7 +209,7 @@ int64_t moderate(Db& db, const Dataset& ds, int64_t register_id, const std::stri
       if (!belongs) throw RegisterError("This pupil is not at this school in the register's year");
     }
   }
-  return write(db, [&] {
+  return write_transaction(db, [&] {
     const int64_t id = next_id(db, "roni_moderations", "moderation_id");
     db.query(
         "INSERT INTO roni_moderations (moderation_id, register_id, person_id, school_id, action, reason, "
@@ -240,7 +223,7 @@ int64_t moderate(Db& db, const Dataset& ds, int64_t register_id, const std::stri
 void sign_off(Db& db, int64_t register_id, const std::string& school_id, const std::string& user) {
   const RegisterView v = view_register(db, register_id, school_id);
   if (v.signed_off(school_id)) throw RegisterError("This school's list has already been signed off");
-  write(db, [&] {
+  write_transaction(db, [&] {
     db.query(
         "INSERT INTO roni_signoffs (register_id, school_id, signed_off_by, signed_off_at) VALUES ($1, $2, $3, $4)",
         {std::to_string(register_id), school_id, user, store_timestamp()});
