@@ -220,7 +220,7 @@ TEST_P(RecordingPages, ACoachConfirmsRecordsAReasonAndAContactAndSeesTheProgress
   EXPECT_EQ(confirm->status, 303);
   EXPECT_EQ(confirm->get_header_value("Location"), "/coaching/recording?confirmed=P1");
   EXPECT_EQ(count("activity_versions"), versions + 1);
-  page = get("/coaching/recording", coach);
+  page = get(confirm->get_header_value("Location"), coach);
   EXPECT_NE(page->body.find("1 of 2 confirmed this month"), std::string::npos);
   EXPECT_NE(page->body.find("Status confirmed"), std::string::npos);
 

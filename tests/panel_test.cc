@@ -112,7 +112,7 @@ TEST(PanelReport, ProgressionOverallByRagAndByDecision) {
   write_panel_folder(dir);
   const Loaded l = load_panel(dir);
   ASSERT_EQ(l.records.referrals.size(), 10u);
-  EXPECT_EQ(l.records.referrals[2].reason, "Anxiety; says \"won't go\" to college") << "read in file order";
+  EXPECT_EQ(l.records.referrals[3].reason, "Anxiety; says \"won't go\" to college") << "read in file order";
   EXPECT_EQ(default_progression_date(2025), make_date(2026, 12, 31));
   const PanelReport r = panel_report(l.ds, Rules::defaults(), l.records.referrals, 2025, default_progression_date(2025));
   EXPECT_EQ(r.all.referred, 7);

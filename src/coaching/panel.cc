@@ -71,7 +71,8 @@ nlohmann::ordered_json to_json(const PanelReport& r) {
   j["year"] = year_name(r.year);
   j["progression_date"] = format_date(r.progression_date);
   j["school"] = r.school.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(r.school);
-  for (auto& [k, v] : outcomes_json(r.all).items()) j[k] = v;
+  const nlohmann::ordered_json all = outcomes_json(r.all);
+  for (const auto& [k, v] : all.items()) j[k] = v;
   nlohmann::ordered_json rag;
   for (size_t i = 0; i < kRagNames.size(); ++i) rag[std::string(kRagNames[i])] = outcomes_json(r.by_rag[i]);
   j["by_rag"] = rag;

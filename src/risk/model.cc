@@ -151,9 +151,17 @@ Model Model::train(const LabelledRows& data, const TrainOptions& options) {
       const LabelledRows inner = subset(data, older), valid = subset(data, {newest});
       const xgb::DMatrix dt(inner.x.values, inner.x.rows, inner.x.cols, labels_of(inner.y));
       const xgb::DMatrix dv(valid.x.values, valid.x.rows, valid.x.cols, labels_of(valid.y));
-      p.rounds = xgb::Booster::best_rounds(dt, dv, p, options.max_rounds, options.patience);
-      rounds_from = fmt::format("early stopping (log loss) on cohort {} while fitting on older cohorts, patience {}",
-                                year_name(newest), options.patience);
+      double best = std::numeric_limits<double>::infinity();
+      const std::vector<int> depths = options.depth_grid.empty() ? std::vector<int>{p.max_depth} : options.depth_grid;
+      for (int depth : depths) {
+        xgb::Params q = p;
+        q.max_depth = depth;
+        const auto [rounds, loss] = xgb::Booster::best_rounds(dt, dv, q, options.max_rounds, options.patience);
+        if (loss < best - 1e-9) best = loss, p.rounds = rounds, p.max_depth = depth;
+      }
+      rounds_from = fmt::format("max_depth from {} and rounds by early stopping (patience {}): lowest log loss on "
+                                "cohort {} while fitting on older cohorts",
+                                nlohmann::json(depths).dump(), options.patience, year_name(newest));
     }
     const xgb::DMatrix d(data.x.values, data.x.rows, data.x.cols, labels_of(data.y));
     m.booster_ = xgb::Booster::train(d, p);
@@ -494,6 +502,7 @@ Evaluation evaluate(const Dataset& ds, const Rules& rules, const Criteria& crite
     r.score_seconds = seconds_since(t0);
     r.rounds = m.rounds();
     r.version = m.version();
+    r.parameters = m.parameters();
     r.auc = auc(r.p, test.y);
     r.auc_ci = auc_ci_hanley_mcneil(r.auc, e.neet_test, e.n_test - e.neet_test);
     const std::vector<double> w = list_weights(r.p, kListFraction);
@@ -534,6 +543,7 @@ nlohmann::json to_json(const Evaluation& e) {
                           {"ece", num(r.ece)},
                           {"brier", num(r.brier)},
                           {"rounds_or_iterations", r.rounds},
+                          {"parameters", r.parameters},
                           {"train_seconds", r.train_seconds},
                           {"score_seconds", r.score_seconds}};
   };

@@ -64,10 +64,11 @@ struct TrainOptions {
   Logistic::Params logistic;
   // xgboost: choose the number of rounds by early stopping on the newest training cohort
   // while fitting on the older ones (a temporal inner split; never the test cohort), then
-  // refit on every training cohort with that number. Needs two training cohorts;
-  // otherwise xgb.rounds is used.
+  // refit on every training cohort with that number. The tree depth is chosen the same way
+  // from depth_grid. Needs two training cohorts; otherwise xgb.rounds and xgb.max_depth.
   bool early_stopping = true;
   int max_rounds = 600, patience = 40;
+  std::vector<int> depth_grid = {2, 3, 4};
   // logistic: the L2 penalty is chosen from this grid by the same temporal inner split
   // (lowest log loss on the newest training cohort); logistic.lambda when it cannot be.
   std::vector<double> lambda_grid = {0.1, 1, 10, 100, 1000};
@@ -169,6 +170,7 @@ struct AlgorithmResult {
   double train_seconds = 0, score_seconds = 0;
   int rounds = 0;
   std::string version;
+  nlohmann::json parameters;  // as chosen in training
   std::vector<double> p;  // test cohort probabilities
   std::vector<GroupRates> fairness;
 };

@@ -181,6 +181,21 @@ RegisterView view_register(Db& db, int64_t id, const std::string& school) {
   return v;
 }
 
+std::optional<PersonEntry> latest_entry_of(Db& db, const std::string& person_id) {
+  migrate(db);
+  auto rows = db.query(
+      "SELECT MAX(register_id) FROM (SELECT register_id FROM roni_register_entries WHERE person_id = $1 "
+      "UNION SELECT register_id FROM roni_moderations WHERE person_id = $1) AS r",
+      {person_id});
+  if (!rows->next() || rows->is_null(0)) return std::nullopt;
+  const int64_t id = rows->integer(0);
+  rows.reset();
+  RegisterView v = view_register(db, id);
+  for (RegisterEntry& e : v.entries)
+    if (e.person_id == person_id) return PersonEntry{v.info, std::move(e)};
+  return std::nullopt;
+}
+
 int64_t moderate(Db& db, const Dataset& ds, int64_t register_id, const std::string& person_id,
                  const std::string& school_id, const std::string& action, const std::string& reason_in,
                  const std::string& user) {

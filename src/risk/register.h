@@ -88,6 +88,14 @@ std::optional<RegisterInfo> find_register(Db& db, int64_t id);
 // The register with decisions applied; `school` empty = every school.
 RegisterView view_register(Db& db, int64_t id, const std::string& school = "");
 
+// The person's entry in the newest register that lists them (or listed them before a
+// school removed them, or to which a school added them), with that register.
+struct PersonEntry {
+  RegisterInfo info;
+  RegisterEntry entry;
+};
+std::optional<PersonEntry> latest_entry_of(Db& db, const std::string& person_id);
+
 // Records one decision (see the contract). `ds` is used to check an added pupil's school
 // and year group. Returns the decision's id.
 int64_t moderate(Db& db, const Dataset& ds, int64_t register_id, const std::string& person_id,

@@ -83,7 +83,8 @@ Booster Booster::train(const DMatrix& train, const Params& p) {
   return b;
 }
 
-int Booster::best_rounds(const DMatrix& train, const DMatrix& valid, const Params& p, int max_rounds, int patience) {
+std::pair<int, double> Booster::best_rounds(const DMatrix& train, const DMatrix& valid, const Params& p,
+                                            int max_rounds, int patience) {
   Booster b;
   b.nthread_ = p.nthread;
   DMatrixHandle d[2] = {train.handle(), valid.handle()};
@@ -111,7 +112,7 @@ int Booster::best_rounds(const DMatrix& train, const DMatrix& valid, const Param
       break;
     }
   }
-  return best_round;
+  return {best_round, best};
 }
 
 std::vector<float> Booster::run(const DMatrix& m, int type) const {

@@ -60,8 +60,9 @@ class Booster {
   // Binary logistic objective, `p.rounds` rounds on `train`.
   static Booster train(const DMatrix& train, const Params& p);
   // The number of rounds (1..max_rounds) with the lowest log loss on `valid` while training
-  // on `train`, stopping once `patience` rounds bring no improvement.
-  static int best_rounds(const DMatrix& train, const DMatrix& valid, const Params& p, int max_rounds, int patience);
+  // on `train`, stopping once `patience` rounds bring no improvement; and that log loss.
+  static std::pair<int, double> best_rounds(const DMatrix& train, const DMatrix& valid, const Params& p,
+                                            int max_rounds, int patience);
 
   std::vector<float> predict(const DMatrix& m) const;  // probabilities
   std::vector<float> margin(const DMatrix& m) const;   // log-odds

@@ -181,6 +181,11 @@ std::string annual_json(Ctx& ctx, const std::string& year);
 // contacts and assessments, and (for roles that record) forms to add a contact or a session.
 std::string coaching_section(Ctx& ctx, uint32_t p);
 
+// The early-identification part of the person page: the newest register entry (score, RAG,
+// the indicators behind it, the school's decision) and the newest learned-model score with
+// its top factors, each with its data date.
+std::string risk_section(Ctx& ctx, uint32_t p);
+
 // Validates and records one activity row for person p through the same checks as a file
 // import, as a new version in the store (an existing activity with the same code and start
 // date gets a new version). Returns field errors (empty on success).

@@ -370,6 +370,7 @@ void Impl::register_pages() {
     }
     if (!acts.empty()) main += "</div>";
     main += coaching_section(ctx, p);
+    main += risk_section(ctx, p);
     PageOptions o = ctx.page_options(name, "/people");
     o.back_href = "/people";
     ctx.html(200, o, main);

@@ -16,6 +16,7 @@
 #include "risk/analysis.h"
 #include "risk/outcome.h"
 #include "risk/register.h"
+#include "risk/score_store.h"
 #include "server/internal.h"
 #include "store/store.h"
 
@@ -121,6 +122,43 @@ const char* kSafeguard =
     "check every list against what they know before it is shared.</strong></div>";
 
 }  // namespace
+
+std::string risk_section(Ctx& ctx, uint32_t p) {
+  const std::string id(ctx.data->ds.people.id[p]);
+  auto db = open_db(ctx.app.options.db_url);
+  const auto entry = risk::latest_entry_of(*db, id);
+  const auto scores = risk::scores_of(*db, id);
+  if (!entry && scores.empty()) return "";
+  std::string html = "<h2 class=\"govuk-heading-m\">Early identification</h2>";
+  html += kSafeguard;
+  if (entry) {
+    const auto& e = entry->entry;
+    std::string decision = e.added_by_school ? "Added by the school: " + esc(e.reason)
+                           : !e.listed        ? "Removed by the school: " + esc(e.reason)
+                           : e.by_group       ? "Listed (always-included group)"
+                                              : "Listed by score";
+    html += summary_list({{"At-risk register", fmt::format("Register {} ({}), data as of {}", entry->info.id,
+                                                           year_label(entry->info.academic_year), esc(long_date(entry->info.data_date)))},
+                          {"RONI score", e.added_by_school ? "Not listed by score" : std::to_string(e.score) + " " + rag_tag(e.rag)},
+                          {"Indicators", indicators_html(e.indicators)},
+                          {"Moderation", decision}});
+  }
+  if (!scores.empty()) {
+    const auto& s = scores.front();
+    std::string factors = "<ul class=\"govuk-list\">";
+    const auto j = nlohmann::json::parse(s.factors, nullptr, false);
+    if (j.is_array())
+      for (const auto& f : j)
+        factors += "<li>" + esc(f.value("text", "")) + (f.value("contribution", 0.0) >= 0 ? " (raises the score)" : " (lowers the score)") + "</li>";
+    factors += "</ul>";
+    html += summary_list({{"Learned model", fmt::format("{:.0f}% estimated chance of NEET in Year 12; rank {} in the year group",
+                                                        100.0 * s.probability, num(s.rank))},
+                          {"Main factors", factors},
+                          {"Scored", esc(fmt::format("{} by {}, data as of {}, model {}", s.scored_at, s.scored_by,
+                                                     long_date(s.data_date), s.model_version.substr(0, 12)))}});
+  }
+  return html;
+}
 
 void Impl::freeze_due_register() {
   const Date now = today();

@@ -84,6 +84,17 @@ describe('at-risk registers', () => {
     assert.equal(await listed(), before - 1)
     assert.match(await page.textContent('main'), /hospital stay/)
 
+    // The pupil's own page shows the register entry and the school's decision.
+    const person = await newPage(browser)
+    await person.context().addCookies(await page.context().cookies())
+    await person.goto(server.url + 'people/' + removeOption)
+    const personText = await person.textContent('main')
+    assert.match(personText, /Early identification/)
+    assert.match(personText, /Removed by the school: Attendance dip was a hospital stay/)
+    assert.match(personText, /RONI score/)
+    await expectNoViolations(person, 'person page with a register entry')
+    await person.context().close()
+
     // Add a pupil the score missed.
     const addOption = await page.$eval('#add-person option:nth-child(1)', (o) => o.value)
     await page.selectOption('#add-person', addOption)
