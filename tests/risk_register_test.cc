@@ -15,6 +15,9 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <filesystem>
+
+#include <nlohmann/json.hpp>
 
 #include "risk/register.h"
 #include "testing.h"
@@ -165,6 +168,49 @@ TEST_P(RiskRegister, AYearWithoutIndicatorsIsRefused) {
                                      "on_demand", "officer"),
                risk::RegisterError);
   EXPECT_EQ(count("roni_registers"), 0);
+}
+
+// The command line: create with default criteria, list, show, and export only after sign-off.
+// Default criteria on the cohort: A1 (attendance 85: 1, FSM: 1) = 2, A3 (attendance 60 is below
+// 70: 2, FSM: 1, looked after 110: 2, always included) = 5, A4 (110: 2, always included),
+// B1 (attendance 80: 1, FSM: 1) = 2. With the default Amber cut-off above 2 only A3 and A4
+// are certain to be listed, so the test checks those two and the command's own count.
+TEST(RiskRegisterCli, CreateListShowAndExportAfterSignOff) {
+  TempDir dir;
+  write_cohort(dir);
+  const std::string store = dir / "store.db";
+  const std::string bin = PATHWAYS_BINARY;
+  auto run = [&](const std::string& args) { return testing::shell(bin + " " + args + " 2>&1"); };
+  ASSERT_EQ(run("import " + dir.path() + " --db sqlite:" + store).status, 0);
+  auto created = run("roni register create --db sqlite:" + store + " --year 2026 --data-date 2026-11-01 --by officer");
+  ASSERT_EQ(created.status, 0) << created.out;
+  EXPECT_NE(created.out.find("register 1:"), std::string::npos) << created.out;
+  auto listed = run("roni register list --db sqlite:" + store + " --format json");
+  ASSERT_EQ(listed.status, 0) << listed.out;
+  const auto j = nlohmann::json::parse(listed.out);
+  ASSERT_EQ(j.size(), 1u);
+  EXPECT_EQ(j[0]["data_date"], "2026-11-01");
+  EXPECT_EQ(j[0]["created_by"], "officer");
+  auto shown = run("roni register show --db sqlite:" + store + " --id 1 --school SCH1 --format csv");
+  ASSERT_EQ(shown.status, 0) << shown.out;
+  EXPECT_NE(shown.out.find(",A3,Cat,Three,SCH1,11,5,"), std::string::npos) << shown.out;
+  EXPECT_NE(shown.out.find(",A4,Dan,Four,SCH1,11,"), std::string::npos) << shown.out;
+  EXPECT_EQ(shown.out.find(",B1,"), std::string::npos) << "another school's pupil";
+  // Not shared before the school signs off.
+  const std::string out = dir / "sch1.csv";
+  auto refused = run("roni register export --db sqlite:" + store + " --id 1 --school SCH1 --out " + out);
+  EXPECT_EQ(refused.status, 2) << refused.out;
+  EXPECT_NE(refused.out.find("has not been moderated"), std::string::npos) << refused.out;
+  EXPECT_FALSE(std::filesystem::exists(out));
+  {
+    auto db = open_db("sqlite:" + store);
+    risk::sign_off(*db, 1, "SCH1", "head");
+  }
+  auto exported = run("roni register export --db sqlite:" + store + " --id 1 --school SCH1 --out " + out);
+  ASSERT_EQ(exported.status, 0) << exported.out;
+  EXPECT_NE(testing::read_file(out).find(",A3,Cat,Three,SCH1,"), std::string::npos);
+  // Unknown register: bad input.
+  EXPECT_EQ(run("roni register show --db sqlite:" + store + " --id 7").status, 2);
 }
 
 TEST(RiskRegisterDates, TheScheduledDatesBetweenTwoDays) {

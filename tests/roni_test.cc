@@ -228,6 +228,10 @@ TEST(RoniScore, FiltersAndSingleRows) {
   EXPECT_EQ(g.rag, Rag::kRed);
   EXPECT_EQ(fired_of(c, g), "att70=50% (2024-25); susp2=3 suspensions (2024-25); excl=1 permanent exclusion (2024-25); "
                             "fsm=Y (2024-25); male=M (people.csv); low=low (2024-25)");
+  // A RowScorer gives the same.
+  const risk::RowScorer scorer(ds, rules, c);
+  EXPECT_EQ(fired_of(c, scorer.score(row_of(ds, "G", 2024))), fired_of(c, g));
+  EXPECT_EQ(scorer.conditions(row_of(ds, "C", 2024)).size(), 5u);
   // Before supersedes both attendance rungs hold.
   const auto cond = risk::conditions_of_row(ds, rules, c, row_of(ds, "C", 2024));
   std::string held;

@@ -36,6 +36,7 @@
 #include "cli/coaching_cmd.h"
 #include "cli/monthly_cmd.h"
 #include "cli/risk_cmd.h"
+#include "cli/register_cmd.h"
 #include "cli/roni_cmd.h"
 #include "cli/serve_cmd.h"
 #include "cli/user_cmd.h"
@@ -318,6 +319,7 @@ int main(int argc, char** argv) {
   add_serve_command(app);
   // roni: Risk of NEET Indicators (cli/roni_cmd.h); risk: the learned model (cli/risk_cmd.h)
   add_roni_commands(app);
+  add_register_commands(app);
   add_coaching_commands(app);
   add_risk_commands(app);
 

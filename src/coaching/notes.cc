@@ -1,5 +1,7 @@
 #include "coaching/notes.h"
 
+#include "store/transaction.h"
+
 #include <stdexcept>
 
 #include "store/store.h"
@@ -15,21 +17,6 @@ Date date_of(std::string_view s) {
   if (s.empty()) return kNoDate;
   const auto d = parse_date(s);
   return d ? *d : kNoDate;
-}
-
-// Runs `f` inside a begin_exclusive() transaction, committing on success.
-template <typename F>
-auto locked(Db& db, F&& f) {
-  migrate(db);
-  db.begin_exclusive();
-  try {
-    auto r = f();
-    db.commit();
-    return r;
-  } catch (...) {
-    db.rollback();
-    throw;
-  }
 }
 
 int64_t next_id(Db& db, const char* sql) {
@@ -94,7 +81,7 @@ NotesAndPlans load_notes_and_plans(Db& db, const Dataset& people) {
 
 int64_t add_note(Db& db, const std::string& person_id, Date date, bool confidential, const std::string& body,
                  const std::string& coach_id, const std::string& written_by) {
-  return locked(db, [&] {
+  return write_transaction(db, [&] {
     const int64_t id = next_id(db, "SELECT MAX(note_id) FROM coaching_notes");
     db.query("INSERT INTO coaching_notes (note_id, person_id, note_date, confidential, body, coach_id, written_by, written_at) "
              "VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
@@ -106,7 +93,7 @@ int64_t add_note(Db& db, const std::string& person_id, Date date, bool confident
 
 int64_t add_action_plan(Db& db, const std::string& person_id, Date created, const std::string& goal,
                         const std::string& coach_id, const std::string& recorded_by) {
-  return locked(db, [&] {
+  return write_transaction(db, [&] {
     const int64_t id = next_id(db, "SELECT MAX(plan_id) FROM action_plans");
     db.query("INSERT INTO action_plans (plan_id, person_id, created_date, goal, closed_date, coach_id, recorded_by, recorded_at) "
              "VALUES ($1, $2, $3, $4, NULL, $5, $6, $7)",
@@ -116,7 +103,7 @@ int64_t add_action_plan(Db& db, const std::string& person_id, Date created, cons
 }
 
 int add_plan_step(Db& db, int64_t plan_id, bool review, Date date, const std::string& body, const std::string& recorded_by) {
-  return locked(db, [&] {
+  return write_transaction(db, [&] {
     {
       auto q = db.query("SELECT COUNT(*) FROM action_plans WHERE plan_id = $1", {std::to_string(plan_id)});
       if (!q->next() || q->integer(0) == 0) throw std::invalid_argument("no such action plan");
@@ -135,7 +122,7 @@ int add_plan_step(Db& db, int64_t plan_id, bool review, Date date, const std::st
 }
 
 bool mark_step_done(Db& db, int64_t plan_id, int step_no, Date done, const std::string& recorded_by) {
-  return locked(db, [&] {
+  return write_transaction(db, [&] {
     auto q = db.query("SELECT COUNT(*) FROM action_plan_steps WHERE plan_id = $1 AND step_no = $2 AND kind = 'action'",
                       {std::to_string(plan_id), std::to_string(step_no)});
     if (!q->next() || q->integer(0) == 0) return false;

@@ -77,16 +77,17 @@ IndicatorAnalysis analyse_indicators(const Dataset& ds, const Rules& rules, cons
   const size_t k = criteria.indicators.size();
   std::vector<int64_t> n_with(k, 0), neet_with(k, 0);
   int64_t flagged[3] = {0, 0, 0}, neet_flagged[3] = {0, 0, 0};
+  const RowScorer scorer(ds, rules, criteria);
   for (size_t i = 0; i < cohort.size(); ++i) {
     const Outcome o = cohort.outcome[i];
     if (o != Outcome::kNeet && o != Outcome::kNotNeet) continue;
     const bool neet = o == Outcome::kNeet;
     const uint32_t row = cohort.indicator_row[i];
-    for (const Fired& f : conditions_of_row(ds, rules, criteria, row)) {
+    for (const Fired& f : scorer.conditions(row)) {
       ++n_with[f.criterion];
       if (neet) ++neet_with[f.criterion];
     }
-    const PupilScore s = score_row(ds, rules, criteria, row);
+    const PupilScore s = scorer.score(row);
     const bool at[3] = {s.rag == Rag::kRed, s.rag != Rag::kGreen, s.on_list()};
     for (int c = 0; c < 3; ++c)
       if (at[c]) {

@@ -26,15 +26,26 @@ std::string_view rag_name(Rag r) {
 }
 
 namespace {
+// What a criterion reads.
+enum class Kind : uint8_t { kAttendance, kSuspensions, kExclusions, kFlag, kSen, kGender, kBand, kCharacteristic };
+}  // namespace
+
+// A criterion resolved against the rules, ready to test rows with.
+struct CompiledCriterion {
+  Kind kind = Kind::kFlag;
+  double threshold = 0;
+  uint32_t mask = 0;    // flag bit; set of SEN / gender / band values; characteristic bits
+  int supersedes = -1;  // index of the criterion this one replaces
+};
+
+namespace {
 
 using nlohmann::json;
+using Compiled = CompiledCriterion;
 
 [[noreturn]] void fail(std::string_view origin, const std::string& what) {
   throw std::runtime_error(fmt::format("{}: {}", origin, what));
 }
-
-// What a criterion reads.
-enum class Kind : uint8_t { kAttendance, kSuspensions, kExclusions, kFlag, kSen, kGender, kBand, kCharacteristic };
 
 // The values of a ';'-separated list, trimmed, empty items dropped.
 std::vector<std::string_view> split_values(std::string_view s) {
@@ -119,13 +130,6 @@ std::optional<int64_t> whole_number(const json& v) {
   return std::nullopt;
 }
 
-// A criterion resolved against the rules, ready to test rows with.
-struct Compiled {
-  Kind kind = Kind::kFlag;
-  double threshold = 0;
-  uint32_t mask = 0;          // flag bit; set of SEN / gender / band values; characteristic bits
-  int supersedes = -1;        // index of the criterion this one replaces
-};
 
 std::vector<Compiled> compile(const Criteria& c, const Rules& rules) {
   std::vector<Compiled> out(c.indicators.size());
@@ -506,6 +510,14 @@ PupilScore score_row(const Dataset& ds, const Rules& rules, const Criteria& crit
 
 std::vector<Fired> conditions_of_row(const Dataset& ds, const Rules& rules, const Criteria& criteria, uint32_t row) {
   return conditions(ds, rules, criteria, compile(criteria, rules), row);
+}
+
+RowScorer::RowScorer(const Dataset& ds, const Rules& rules, const Criteria& criteria)
+    : ds_(ds), rules_(rules), criteria_(criteria), compiled_(compile(criteria, rules)) {}
+RowScorer::~RowScorer() = default;
+PupilScore RowScorer::score(uint32_t row) const { return risk::score(ds_, rules_, criteria_, compiled_, row); }
+std::vector<Fired> RowScorer::conditions(uint32_t row) const {
+  return risk::conditions(ds_, rules_, criteria_, compiled_, row);
 }
 
 }  // namespace pathways::risk

@@ -96,6 +96,26 @@ std::vector<PupilScore> score_year(const Dataset& ds, const Rules& rules, const 
 // of a given row.
 PupilScore score_row(const Dataset& ds, const Rules& rules, const Criteria& criteria, uint32_t row);
 
+// Scores many rows against one set of criteria, resolving the criteria against the rules
+// once (score_row() does that on every call). Same results as score_row() and
+// conditions_of_row(); `ds`, `rules` and `criteria` must outlive it and not change.
+struct CompiledCriterion;
+class RowScorer {
+ public:
+  RowScorer(const Dataset& ds, const Rules& rules, const Criteria& criteria);
+  ~RowScorer();
+  RowScorer(const RowScorer&) = delete;
+  RowScorer& operator=(const RowScorer&) = delete;
+  PupilScore score(uint32_t row) const;
+  std::vector<Fired> conditions(uint32_t row) const;
+
+ private:
+  const Dataset& ds_;
+  const Rules& rules_;
+  const Criteria& criteria_;
+  std::vector<CompiledCriterion> compiled_;
+};
+
 // Every indicator whose condition holds for one indicators row, before "supersedes" is
 // applied (attendance of 60% gives both "below 90%" and "below 70%"): what an analysis of
 // each indicator on its own needs. In criteria order.

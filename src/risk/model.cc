@@ -654,7 +654,7 @@ std::string model_card(const Model& model, const Evaluation* b) {
   s += fmt::format("- Version: `{}` (a SHA-256 of the model's content: algorithm, features, parameters, fitted model)\n",
                    model.version());
   s += fmt::format("- Algorithm: {} ({})\n", algorithm_name(model.algorithm()),
-                   model.algorithm() == Algorithm::kXgboost ? "gradient-boosted trees, xgboost"
+                   model.algorithm() == Algorithm::kXgboost ? "gradient-boosted trees, libxgboost"
                                                             : "L2-regularised logistic regression");
   s += fmt::format("- Created: {}\n", info.value("created_at", ""));
   s += fmt::format("- Data date: {} (the latest record in the data the model was trained on)\n",
@@ -733,6 +733,11 @@ std::string model_card(const Model& model, const Evaluation* b) {
        "recorded after Year 11. Pregnancy and parenthood are ";
   s += model.feature_options().parenthood ? "included on request, and their timing is not known.\n"
                                           : "left out for that reason.\n";
+  s += "- The RONI score in the backtest reads people.csv characteristics as they are today; its pregnancy and "
+       "young parent criterion therefore sees births after Year 11 for past cohorts, which flatters RONI in a "
+       "backtest but will not be there when a current Year 11 is scored.\n";
+  s += "- Explanations are the model's own contributions (SHAP values for xgboost): with correlated indicators a "
+       "factor can lower a score in one year while a related one raises it; read them together.\n";
   s += "- Gender, ethnicity and SEN status are features; differences between groups are reported above and "
        "should be reviewed before each use.\n"
        "- Probabilities are calibrated to past cohorts; a change in the LA's circumstances (labour market, "

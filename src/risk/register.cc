@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "report/render.h"
 #include "risk/analysis.h"
 #include "store/store.h"
 #include "store/transaction.h"
@@ -244,6 +245,29 @@ void sign_off(Db& db, int64_t register_id, const std::string& school_id, const s
         {std::to_string(register_id), school_id, user, store_timestamp()});
     return 0;
   });
+}
+
+std::string register_csv(const RegisterView& view, const Dataset& ds) {
+  std::string csv =
+      "register,academic_year,data_date,criteria_version,person_id,given_name,family_name,school_id,year_group,score,"
+      "rag,on_list,moderation,reason,indicators\n";
+  for (const auto& e : view.entries) {
+    const uint32_t p = ds.find_person(e.person_id);
+    const bool names = p != kNoIndex && p < ds.people.given_name.size();
+    std::string fired;
+    const auto j = nlohmann::json::parse(e.indicators, nullptr, false);
+    if (j.is_array())
+      for (const auto& f : j)
+        fired += (fired.empty() ? "" : "; ") + f.value("label", "") + " (" + f.value("value", "") + ")";
+    csv += fmt::format("{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n", view.info.id,
+                       academic_year_label(view.info.academic_year), view.info.data_date,
+                       csv_cell(view.info.criteria_version), csv_cell(e.person_id),
+                       csv_cell(names ? ds.people.given_name[p] : ""), csv_cell(names ? ds.people.family_name[p] : ""),
+                       csv_cell(e.school_id), e.year_group, e.score, e.added_by_school ? "" : e.rag,
+                       e.listed ? "Y" : "N", e.added_by_school ? "added" : e.listed ? "" : "removed", csv_cell(e.reason),
+                       csv_cell(fired));
+  }
+  return csv;
 }
 
 std::vector<Date> due_register_dates(const Criteria& criteria, Date after, Date until) {

@@ -104,6 +104,11 @@ int64_t moderate(Db& db, const Dataset& ds, int64_t register_id, const std::stri
 
 void sign_off(Db& db, int64_t register_id, const std::string& school_id, const std::string& user);
 
+// The list a school shares, as CSV: one row per pupil of the view (listed, removed or added),
+// with names from `ds` when it holds them, the score, RAG, the school's decision and reason,
+// and the indicators in plain words. Text cells are CSV-safe (report/render.h csv_cell).
+std::string register_csv(const RegisterView& view, const Dataset& ds);
+
 // The scheduled dates of `criteria` (MM-DD) that fall in (after, until], as dates: the
 // registers due to be produced. Used by the server to freeze scheduled registers.
 std::vector<Date> due_register_dates(const Criteria& criteria, Date after, Date until);

@@ -531,22 +531,9 @@ void Impl::register_risk_pages() {
       return ctx.html(409, ctx.page_options("The list has not been moderated", "/risk"),
                       heading("The list has not been moderated") +
                           "<p class=\"govuk-body\">A list can be downloaded only after the school has checked it and signed it off.</p>");
-    const Dataset& ds = ctx.data->ds;
-    std::string csv = "register,academic_year,data_date,criteria_version,person_id,given_name,family_name,school_id,year_group,score,rag,on_list,moderation,reason,indicators\n";
+    const std::string csv = risk::register_csv(view, ctx.data->ds);
     std::string ids;
-    for (const auto& e : view.entries) {
-      const uint32_t p = ds.find_person(e.person_id);
-      std::string fired;
-      const auto j = nlohmann::json::parse(e.indicators, nullptr, false);
-      if (j.is_array())
-        for (const auto& f : j) fired += (fired.empty() ? "" : "; ") + f.value("label", "") + " (" + f.value("value", "") + ")";
-      csv += fmt::format("{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n", r->first, year_label(view.info.academic_year),
-                         view.info.data_date, csv_cell(view.info.criteria_version), csv_cell(e.person_id),
-                         csv_cell(p == kNoIndex ? "" : ds.people.given_name[p]), csv_cell(p == kNoIndex ? "" : ds.people.family_name[p]),
-                         csv_cell(e.school_id), e.year_group, e.score, e.added_by_school ? "" : e.rag, e.listed ? "Y" : "N",
-                         e.added_by_school ? "added" : e.listed ? "" : "removed", csv_cell(e.reason), csv_cell(fired));
-      ids += (ids.empty() ? "" : " ") + e.person_id;
-    }
+    for (const auto& e : view.entries) ids += (ids.empty() ? "" : " ") + e.person_id;
     ctx.audit("export", "roni_register", fmt::format("{}/{}", r->first, r->second), ids);
     ctx.res.set_header("Content-Disposition",
                        fmt::format("attachment; filename=\"at-risk-register-{}-{}.csv\"", r->first, r->second));
