@@ -276,9 +276,12 @@ TEST_F(RiskModelData, DamagedModelDirectoryIsRefused) {
   const Model m = Model::train(data, t);
   TempDir out;
   m.save(out.path(), "card");
-  std::string json = testing::read_file(out / "model.json");
-  json.replace(json.find("\"b\": "), 5, "\"b\": 1");  // change the intercept
-  out.write("model.json", json);
+  EXPECT_NO_THROW(Model::load(out.path()));
+  auto json = nlohmann::json::parse(testing::read_file(out / "model.json"));
+  json["logistic"]["b"] = json["logistic"]["b"].get<double>() + 0.5;  // an edited intercept
+  out.write("model.json", json.dump(2));
+  EXPECT_THROW(Model::load(out.path()), std::runtime_error);
+  out.write("model.json", "{ not json");
   EXPECT_THROW(Model::load(out.path()), std::runtime_error);
   EXPECT_THROW(Model::load(out / "nothing-here"), std::runtime_error);
 }

@@ -1,41 +1,17 @@
 // Browser tests of the web application: each role signs in and does its daily work, role
 // denials, the dashboard changing after an activity is recorded, keyboard use, 320 px
 // layout, and axe-core with zero violations on every page.
-import { after, before, describe, test } from 'node:test'
+import { before, describe, test } from 'node:test'
 import assert from 'node:assert/strict'
-import { AS_OF, axe, launchBrowser, newPage, signIn, startServer } from './harness.mjs'
+import { AS_OF, browser, expectNoViolations, newPage, pageFor, server, signIn, useServerAndBrowser } from './harness.mjs'
 
-let server, browser
-const pages = {}
+useServerAndBrowser()
 
-before(async () => {
-  server = await startServer()
-  browser = await launchBrowser()
+before(() => {
   for (const role of ['admin', 'data_officer', 'manager', 'coach', 'school', 'viewer']) {
     assert.ok(server.accounts[role], `demo account for ${role} printed:\n${server.output()}`)
   }
 })
-
-after(async () => {
-  await browser?.close()
-  await server?.stop()
-})
-
-async function pageFor (role) {
-  if (!pages[role]) {
-    const page = await newPage(browser)
-    await signIn(page, server.url, server.accounts[role])
-    pages[role] = page
-  }
-  return pages[role]
-}
-
-async function expectNoViolations (page, what) {
-  await page.waitForLoadState('load')
-  const violations = await axe(page)
-  assert.deepEqual(violations, [], `axe violations on ${what} (${page.url()}):\n${JSON.stringify(violations, null, 2)}`)
-  assert.deepEqual(page.consoleErrors.filter((e) => !/the server responded with a status of 4\d\d/.test(e)), [], `console errors on ${what}`)
-}
 
 // GET a JSON endpoint with the page's session.
 async function api (page, path) {

@@ -2,38 +2,11 @@
 // does the month's recording (confirms a status, records a NEET reason, records a contact and
 // sees the progress change), a school refers a pupil, LA staff record the panel's decision;
 // axe-core finds no violations on any of the new pages, and the actions work by keyboard.
-import { after, before, describe, test } from 'node:test'
+import { describe, test } from 'node:test'
 import assert from 'node:assert/strict'
-import { axe, launchBrowser, newPage, signIn, startServer } from './harness.mjs'
+import { expectNoViolations, pageFor, server, useServerAndBrowser } from './harness.mjs'
 
-let server, browser
-const pages = {}
-
-before(async () => {
-  server = await startServer()
-  browser = await launchBrowser()
-})
-
-after(async () => {
-  await browser?.close()
-  await server?.stop()
-})
-
-async function pageFor (role) {
-  if (!pages[role]) {
-    const page = await newPage(browser)
-    await signIn(page, server.url, server.accounts[role])
-    pages[role] = page
-  }
-  return pages[role]
-}
-
-async function expectNoViolations (page, what) {
-  await page.waitForLoadState('load')
-  const violations = await axe(page)
-  assert.deepEqual(violations, [], `axe violations on ${what} (${page.url()}):\n${JSON.stringify(violations, null, 2)}`)
-  assert.deepEqual(page.consoleErrors.filter((e) => !/the server responded with a status of 4\d\d/.test(e)), [], `console errors on ${what}`)
-}
+useServerAndBrowser()
 
 // "12 of 31 confirmed this month" -> [12, 31]
 async function progress (page) {

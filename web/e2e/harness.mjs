@@ -6,6 +6,8 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import assert from 'node:assert/strict'
+import { after, before } from 'node:test'
 import { chromium } from 'playwright-core'
 
 const here = dirname(fileURLToPath(import.meta.url))
@@ -97,4 +99,39 @@ export async function signIn (page, base, account) {
     account.password = next
     await page.goto(base)
   }
+}
+
+// One demo server and one browser shared by a test file's tests: call useServerAndBrowser()
+// at the top of the file; `server` and `browser` are set before the first test runs.
+export let server = null
+export let browser = null
+const signedIn = {}
+
+export function useServerAndBrowser () {
+  before(async () => {
+    server = await startServer()
+    browser = await launchBrowser()
+  })
+  after(async () => {
+    await browser?.close()
+    await server?.stop()
+  })
+}
+
+// A page signed in as the demo account of `role`, made once per role and test file.
+export async function pageFor (role) {
+  if (!signedIn[role]) {
+    const page = await newPage(browser)
+    await signIn(page, server.url, server.accounts[role])
+    signedIn[role] = page
+  }
+  return signedIn[role]
+}
+
+// Fails the test on any axe violation or console error (4xx responses a test asked for aside).
+export async function expectNoViolations (page, what) {
+  await page.waitForLoadState('load')
+  const violations = await axe(page)
+  assert.deepEqual(violations, [], `axe violations on ${what} (${page.url()}):\n${JSON.stringify(violations, null, 2)}`)
+  assert.deepEqual(page.consoleErrors.filter((e) => !/the server responded with a status of 4\d\d/.test(e)), [], `console errors on ${what}`)
 }

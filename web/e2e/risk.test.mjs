@@ -1,38 +1,11 @@
 // Browser tests of early identification: the scheduled at-risk register, a school moderating
 // its own list (remove and add with a reason, sign off, then download), what other roles may
 // see, the audit trail, and axe-core with zero violations on every page.
-import { after, before, describe, test } from 'node:test'
+import { describe, test } from 'node:test'
 import assert from 'node:assert/strict'
-import { axe, launchBrowser, newPage, signIn, startServer } from './harness.mjs'
+import { browser, expectNoViolations, newPage, pageFor, server, useServerAndBrowser } from './harness.mjs'
 
-let server, browser
-const pages = {}
-
-before(async () => {
-  server = await startServer()
-  browser = await launchBrowser()
-})
-
-after(async () => {
-  await browser?.close()
-  await server?.stop()
-})
-
-async function pageFor (role) {
-  if (!pages[role]) {
-    const page = await newPage(browser)
-    await signIn(page, server.url, server.accounts[role])
-    pages[role] = page
-  }
-  return pages[role]
-}
-
-async function expectNoViolations (page, what) {
-  await page.waitForLoadState('load')
-  const violations = await axe(page)
-  assert.deepEqual(violations, [], `axe violations on ${what} (${page.url()}):\n${JSON.stringify(violations, null, 2)}`)
-  assert.deepEqual(page.consoleErrors.filter((e) => !/the server responded with a status of 4\d\d/.test(e)), [], `console errors on ${what}`)
-}
+useServerAndBrowser()
 
 describe('at-risk registers', () => {
   test('the LA sees the scheduled register and its counts by school', async () => {
