@@ -14,6 +14,8 @@
 #include <nlohmann/json.hpp>
 
 #include "generate/generate.h"
+#include "risk/score_store.h"
+#include "store/db.h"
 #include "risk/criteria.h"
 #include "risk/features.h"
 #include "risk/logistic.h"
@@ -342,6 +344,32 @@ TEST_F(RiskModelData, CliTrainScoreAndBadInput) {
   EXPECT_FALSE(first["data_date"].get<std::string>().empty());
   // Every run's scores are kept with the model for audit.
   EXPECT_FALSE(std::filesystem::is_empty(model + "/audit"));
+
+  // From the store, the model version and every score are recorded there too, with the
+  // factors shown, and read back by person.
+  const std::string store = "sqlite:" + (out / "store.db");
+  ASSERT_EQ(run("import " + dir_->path() + " --db " + store).status, 0);
+  r = run("risk score --db " + store + " --model " + model + " --format json");
+  ASSERT_EQ(r.status, 0) << r.out;
+  const auto stored = nlohmann::json::parse(r.out.substr(r.out.find('{')));
+  {
+    auto db = open_db(store);
+    auto rows = db->query("SELECT COUNT(*), COUNT(DISTINCT model_version) FROM risk_scores");
+    ASSERT_TRUE(rows->next());
+    EXPECT_EQ(rows->integer(0), static_cast<int64_t>(stored["pupils"].size()));
+    EXPECT_EQ(rows->integer(1), 1);
+    rows.reset();
+    const std::string top = stored["pupils"][0]["person_id"];
+    const auto mine = scores_of(*db, top);
+    ASSERT_EQ(mine.size(), 1u);
+    EXPECT_EQ(mine[0].rank, 1);
+    EXPECT_EQ(mine[0].model_version, stored["pupils"][0].value("model_version", mine[0].model_version));
+    EXPECT_NEAR(mine[0].probability, stored["pupils"][0]["probability"].get<double>(), 1e-6);
+    EXPECT_EQ(nlohmann::json::parse(mine[0].factors).size(), 3u);
+    auto models = db->query("SELECT algorithm FROM risk_models");
+    ASSERT_TRUE(models->next());
+    EXPECT_EQ(models->text(0), "logistic");
+  }
 
   EXPECT_EQ(run("risk score --data " + dir_->path() + " --model " + (out / "missing")).status, 2);
   EXPECT_EQ(run("risk score --data " + dir_->path() + " --model " + model + " --year 1990").status, 2);

@@ -20,7 +20,9 @@
 #include "io/folder.h"
 #include "report/table.h"
 #include "risk/criteria.h"
+#include "auth/accounts.h"
 #include "risk/model.h"
+#include "risk/score_store.h"
 #include "risk/outcome.h"
 #include "store/db.h"
 #include "store/store.h"
@@ -356,6 +358,28 @@ void score(const RiskArgs& a) {
     std::ofstream(file, std::ios::binary) << to_csv(score_table(rows, so.year11, date));
   } catch (const std::exception& e) {
     std::cerr << fmt::format("warning: the scores could not be kept for audit in {}/audit: {}\n", a.model, e.what());
+  }
+
+  // With a store, the model version and every score go into it as well (risk/score_store.h),
+  // with an audit log entry, so the person page and the audit trail show them.
+  if (!a.db.empty()) {
+    std::ifstream card_in(std::filesystem::path(a.model) / "model_card.md", std::ios::binary);
+    const std::string card((std::istreambuf_iterator<char>(card_in)), std::istreambuf_iterator<char>());
+    const char* user = std::getenv("USER");
+    const std::string who = user && *user ? user : "unknown";
+    auto db = open_db(a.db);
+    const int64_t batch = risk::record_scores(*db, model, card, rows, who);
+    AuditLog log(a.db);
+    AuditEntry e;
+    e.username = who;
+    e.role = "system";
+    e.action = "score";
+    e.record_type = "risk_scores";
+    e.record_id = std::to_string(batch);
+    e.remote = "cli";
+    e.detail = fmt::format("model {}, Year 11 {}, {} young people", model.version(), year_name(so.year11), rows.size());
+    log.record(std::move(e));
+    std::cerr << fmt::format("recorded {} scores of model {} in the store (batch {})\n", rows.size(), model.version(), batch);
   }
 
   if (a.format == "xlsx") {
