@@ -34,6 +34,7 @@
 #include "partner/partner.h"
 #include "store/store.h"
 #include "cli/coaching_cmd.h"
+#include "cli/common.h"
 #include "cli/monthly_cmd.h"
 #include "cli/risk_cmd.h"
 #include "cli/register_cmd.h"
@@ -47,7 +48,10 @@ namespace {
 
 using namespace pathways;
 
-constexpr int kBadInput = 2;
+using cli::BadInput;
+using cli::kBadInput;
+using cli::print_issues;
+using cli::write_file_atomically;
 
 struct Common {
   std::string data;
@@ -72,21 +76,7 @@ void add_common(CLI::App* cmd, Common& c, bool xlsx = false) {
   cmd->add_flag("--timings", c.timings, "print load and query times and peak memory to stderr");
 }
 
-struct BadInput : std::runtime_error {
-  using std::runtime_error::runtime_error;
-};
-
-Rules load_rules(const Common& c) {
-  std::string path = c.rules_path;
-  if (path.empty()) {
-    if (const char* env = std::getenv("PATHWAYS_RULES")) path = env;
-  }
-  try {
-    return Rules::load(path);
-  } catch (const std::exception& e) {
-    throw BadInput(e.what());
-  }
-}
+Rules load_rules(const Common& c) { return cli::load_rules(c.rules_path); }
 
 Format parse_format(const std::string& f) {
   if (f == "json") return Format::kJson;
@@ -94,15 +84,7 @@ Format parse_format(const std::string& f) {
   return Format::kTable;
 }
 
-ReportScope parse_scope(const Common& c) {
-  ReportScope s;
-  if (!c.la.empty()) {
-    if (c.la.size() != 3 || c.la.find_first_not_of("0123456789") != std::string::npos)
-      throw BadInput(fmt::format("--la: '{}' is not a 3-digit LA code", c.la));
-    s.la = static_cast<uint16_t>(std::stoi(c.la));
-  }
-  return s;
-}
+ReportScope parse_scope(const Common& c) { return cli::parse_la(c.la); }
 
 double ms_since(std::chrono::steady_clock::time_point t) {
   return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t).count();
@@ -114,50 +96,13 @@ double peak_rss_mb() {
   return static_cast<double>(ru.ru_maxrss) / 1024.0;
 }
 
-void print_issues(const LoadReport& report) {
-  for (const auto& w : report.warnings) std::cerr << "warning: " << format_issue(w) << "\n";
-  for (const auto& e : report.errors) std::cerr << "error: " << format_issue(e) << "\n";
-  if (report.error_count > report.errors.size())
-    std::cerr << fmt::format("... and {} more errors\n", report.error_count - report.errors.size());
-}
-
 // Loads and validates a folder or the store; on any error prints every issue and throws
 // BadInput.
 Dataset load_or_fail(const Common& c, const Rules& rules, bool with_indicators = false, bool with_names = false) {
-  if (c.data.empty() == c.db.empty()) throw BadInput("give either --data DIR or --db URL");
-  LoadReport report;
-  Dataset ds;
-  if (!c.db.empty()) {
-    auto db = open_db(c.db);
-    LoadOptions options;
-    options.indicators = with_indicators;
-    options.names = with_names;
-    ds = load_store(*db, rules, report, options);
-  } else {
-    LoadOptions options;
-    options.indicators = with_indicators;
-    options.names = with_names;
-    ds = load_folder(c.data, rules, report, options);
-  }
-  if (!report.ok()) {
-    print_issues(report);
-    throw BadInput(fmt::format("{}: {} error(s); nothing was computed", c.db.empty() ? c.data : redact_url(c.db),
-                               report.error_count));
-  }
-  for (const auto& w : report.warnings) std::cerr << "warning: " << format_issue(w) << "\n";
-  return ds;
-}
-
-// Writes `path` via a temporary file and a rename, so a failure never leaves half a file.
-void write_file_atomically(const std::string& path, const std::string& content) {
-  const std::string tmp = path + ".tmp";
-  FILE* f = std::fopen(tmp.c_str(), "wb");
-  if (!f) throw std::runtime_error(fmt::format("{}: cannot write: {}", path, std::strerror(errno)));
-  const bool ok = std::fwrite(content.data(), 1, content.size(), f) == content.size();
-  if (std::fclose(f) != 0 || !ok || std::rename(tmp.c_str(), path.c_str()) != 0) {
-    std::remove(tmp.c_str());
-    throw std::runtime_error(fmt::format("{}: write failed", path));
-  }
+  LoadOptions options;
+  options.indicators = with_indicators;
+  options.names = with_names;
+  return cli::load_or_fail(c.data, c.db, rules, options);
 }
 
 // The error report beside the input: file, line, column, value, reason.

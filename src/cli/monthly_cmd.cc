@@ -11,6 +11,7 @@
 
 #include <fmt/format.h>
 
+#include "cli/common.h"
 #include "coaching/monthly.h"
 #include "coaching/records.h"
 #include "coaching/store.h"
@@ -24,34 +25,13 @@ namespace pathways {
 
 namespace {
 
-constexpr int kBadInput = 2;
-
-struct BadInput : std::runtime_error {
-  using std::runtime_error::runtime_error;
-};
+using cli::BadInput;
+using cli::print_issues;
+using cli::write_file_atomically;
 
 struct MonthlyArgs {
   std::string month, coach, school, data, db, format = "table", out, rules;
 };
-
-void print_issues(const LoadReport& report) {
-  for (const auto& w : report.warnings) std::cerr << "warning: " << format_issue(w) << "\n";
-  for (const auto& e : report.errors) std::cerr << "error: " << format_issue(e) << "\n";
-  if (report.error_count > report.errors.size())
-    std::cerr << fmt::format("... and {} more errors\n", report.error_count - report.errors.size());
-}
-
-// Writes `path` via a temporary file and a rename, so a failure never leaves half a file.
-void write_file_atomically(const std::string& path, const std::string& content) {
-  const std::string tmp = path + ".tmp";
-  FILE* f = std::fopen(tmp.c_str(), "wb");
-  if (!f) throw std::runtime_error(fmt::format("{}: cannot write: {}", path, std::strerror(errno)));
-  const bool ok = std::fwrite(content.data(), 1, content.size(), f) == content.size();
-  if (std::fclose(f) != 0 || !ok || std::rename(tmp.c_str(), path.c_str()) != 0) {
-    std::remove(tmp.c_str());
-    throw std::runtime_error(fmt::format("{}: write failed", path));
-  }
-}
 
 void run(const MonthlyArgs& a) {
   if (a.data.empty() && a.db.empty())
@@ -128,17 +108,7 @@ void add_monthly_activity_command(CLI::App* report) {
       ->check(CLI::IsMember({"table", "json", "csv", "xlsx"}));
   cmd->add_option("--out", a->out, "file to write instead of standard output (required for xlsx)");
   cmd->add_option("--rules", a->rules, "rules file (default: built-in, or $PATHWAYS_RULES)");
-  cmd->callback([a] {
-    try {
-      run(*a);
-    } catch (const BadInput& e) {
-      std::cerr << "error: " << e.what() << "\n";
-      throw CLI::RuntimeError(kBadInput);
-    } catch (const std::exception& e) {
-      std::cerr << "error: " << e.what() << "\n";
-      throw CLI::RuntimeError(1);
-    }
-  });
+  cmd->callback([a] { cli::guarded([a] { run(*a); }); });
 }
 
 }  // namespace pathways

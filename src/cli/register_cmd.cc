@@ -14,6 +14,7 @@
 #include <nlohmann/json.hpp>
 
 #include "auth/accounts.h"
+#include "cli/common.h"
 #include "io/folder.h"
 #include "risk/criteria.h"
 #include "risk/register.h"
@@ -24,11 +25,7 @@ namespace pathways {
 
 namespace {
 
-constexpr int kBadInput = 2;
-
-struct BadInput : std::runtime_error {
-  using std::runtime_error::runtime_error;
-};
+using cli::BadInput;
 
 struct RegisterArgs {
   std::string db, criteria, data_date, by, school, out, format = "table";
@@ -36,37 +33,15 @@ struct RegisterArgs {
   int64_t id = 0;
 };
 
-std::string who(const RegisterArgs& a) {
-  if (!a.by.empty()) return a.by;
-  const char* u = std::getenv("USER");
-  return u && *u ? u : "unknown";
-}
-
+// Register errors are the user's to fix: exit status 2, like any bad input.
 void guarded(const std::function<void()>& command) {
-  try {
-    command();
-  } catch (const CLI::Error&) {
-    throw;
-  } catch (const BadInput& e) {
-    std::cerr << "error: " << e.what() << "\n";
-    throw CLI::RuntimeError(kBadInput);
-  } catch (const risk::RegisterError& e) {
-    std::cerr << "error: " << e.what() << "\n";
-    throw CLI::RuntimeError(kBadInput);
-  } catch (const DbError& e) {
-    std::cerr << "error: database: " << e.what() << "\n";
-    throw CLI::RuntimeError(1);
-  } catch (const std::exception& e) {
-    std::cerr << "error: " << e.what() << "\n";
-    throw CLI::RuntimeError(1);
-  }
-}
-
-Date today() {
-  const std::time_t t = std::time(nullptr);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  return make_date(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
+  cli::guarded([&] {
+    try {
+      command();
+    } catch (const risk::RegisterError& e) {
+      throw BadInput(e.what());
+    }
+  });
 }
 
 std::string read_criteria_text(const std::string& path) {
@@ -96,7 +71,7 @@ void create(const RegisterArgs& a) {
   } catch (const std::exception& e) {
     throw BadInput(e.what());
   }
-  Date when = today();
+  Date when = cli::today_utc();
   if (!a.data_date.empty()) {
     const auto d = parse_date(a.data_date);
     if (!d) throw BadInput(fmt::format("--data-date: '{}' is not a date (YYYY-MM-DD)", a.data_date));
@@ -106,11 +81,11 @@ void create(const RegisterArgs& a) {
   auto db = open_db(a.db);
   migrate(*db);
   const Dataset ds = load_with_indicators(*db, false);
-  const int64_t id = risk::freeze_register(*db, ds, Rules::defaults(), criteria, text, year, when, "on_demand", who(a));
+  const int64_t id = risk::freeze_register(*db, ds, Rules::defaults(), criteria, text, year, when, "on_demand", cli::invoking_user(a.by));
   const auto info = risk::find_register(*db, id);
   AuditLog log(a.db);
   AuditEntry e;
-  e.username = who(a);
+  e.username = cli::invoking_user(a.by);
   e.role = "system";
   e.action = "create";
   e.record_type = "roni_register";
@@ -184,19 +159,10 @@ void export_list(const RegisterArgs& a) {
                                a.id, a.school));
   const Dataset ds = load_with_indicators(*db, true);
   const std::string csv = risk::register_csv(view, ds);
-  const std::string tmp = a.out + ".tmp";
-  {
-    std::ofstream out(tmp, std::ios::binary);
-    out << csv;
-    if (!out) throw std::runtime_error(fmt::format("{}: cannot write", a.out));
-  }
-  if (std::rename(tmp.c_str(), a.out.c_str()) != 0) {
-    std::remove(tmp.c_str());
-    throw std::runtime_error(fmt::format("{}: cannot write: {}", a.out, std::strerror(errno)));
-  }
+  cli::write_file_atomically(a.out, csv);
   AuditLog log(a.db);
   AuditEntry e;
-  e.username = who(a);
+  e.username = cli::invoking_user(a.by);
   e.role = "system";
   e.action = "export";
   e.record_type = "roni_register";

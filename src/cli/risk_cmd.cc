@@ -15,6 +15,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "cli/common.h"
 #include "domain/rules.h"
 #include "export/xlsx.h"
 #include "io/folder.h"
@@ -31,11 +32,7 @@ namespace pathways {
 
 namespace {
 
-constexpr int kBadInput = 2;
-
-struct BadInput : std::runtime_error {
-  using std::runtime_error::runtime_error;
-};
+using cli::BadInput;
 
 struct RiskArgs {
   std::string data, db, la, rules, criteria, model, out, algorithm = "xgboost", as_of, format = "table", school,
@@ -43,24 +40,6 @@ struct RiskArgs {
   int year = 0, threads = 1;
   bool parenthood = false;
 };
-
-void print_issues(const LoadReport& report) {
-  for (const auto& w : report.warnings) std::cerr << "warning: " << format_issue(w) << "\n";
-  for (const auto& e : report.errors) std::cerr << "error: " << format_issue(e) << "\n";
-  if (report.error_count > report.errors.size())
-    std::cerr << fmt::format("... and {} more errors\n", report.error_count - report.errors.size());
-}
-
-Rules load_rules(const RiskArgs& a) {
-  std::string path = a.rules;
-  if (path.empty())
-    if (const char* env = std::getenv("PATHWAYS_RULES")) path = env;
-  try {
-    return Rules::load(path);
-  } catch (const std::exception& e) {
-    throw BadInput(e.what());
-  }
-}
 
 risk::Criteria load_criteria(const RiskArgs& a) {
   try {
@@ -72,44 +51,19 @@ risk::Criteria load_criteria(const RiskArgs& a) {
 
 // The folder or the store, with indicators and names; any error is bad input.
 Dataset load(const RiskArgs& a, const Rules& rules) {
-  if (a.data.empty() == a.db.empty()) throw BadInput("give either --data DIR or --db URL");
-  LoadReport report;
   LoadOptions options;
   options.indicators = true;
   options.names = true;
-  Dataset ds;
-  if (!a.db.empty()) {
-    auto db = open_db(a.db);
-    ds = load_store(*db, rules, report, options);
-  } else {
-    ds = load_folder(a.data, rules, report, options);
-  }
-  if (!report.ok()) {
-    print_issues(report);
-    throw BadInput(fmt::format("{}: {} error(s); nothing was computed", a.db.empty() ? a.data : redact_url(a.db),
-                               report.error_count));
-  }
-  for (const auto& w : report.warnings) std::cerr << "warning: " << format_issue(w) << "\n";
+  Dataset ds = cli::load_or_fail(a.data, a.db, rules, options);
   if (ds.indicators.size() == 0)
     throw BadInput(fmt::format("{}: no indicators rows (indicators.csv); the risk model needs them",
                                a.db.empty() ? a.data : redact_url(a.db)));
   return ds;
 }
 
-ReportScope parse_scope(const RiskArgs& a) {
-  ReportScope s;
-  if (!a.la.empty()) {
-    if (a.la.size() != 3 || a.la.find_first_not_of("0123456789") != std::string::npos)
-      throw BadInput(fmt::format("--la: '{}' is not a 3-digit LA code", a.la));
-    s.la = static_cast<uint16_t>(std::stoi(a.la));
-  }
-  return s;
-}
-
-Date today() { return static_cast<Date>(std::time(nullptr) / 86400); }
 
 Date parse_as_of(const RiskArgs& a) {
-  if (a.as_of.empty()) return today();
+  if (a.as_of.empty()) return cli::today_utc();
   const auto d = parse_date(a.as_of);
   if (!d) throw BadInput(fmt::format("--as-of: '{}' is not a date in the form YYYY-MM-DD", a.as_of));
   return *d;
@@ -132,32 +86,14 @@ risk::Algorithm parse_algorithm(const RiskArgs& a) {
   return *alg;
 }
 
-void emit(const std::string& out, const std::string& path) {
-  if (path.empty()) {
-    std::fwrite(out.data(), 1, out.size(), stdout);
-    std::fflush(stdout);
-    return;
-  }
-  const std::string tmp = path + ".tmp";
-  {
-    std::ofstream f(tmp, std::ios::binary | std::ios::trunc);
-    if (!f || !(f << out) || !f.flush()) {
-      std::remove(tmp.c_str());
-      throw std::runtime_error(fmt::format("{}: cannot write", path));
-    }
-  }
-  std::filesystem::rename(tmp, path);
-  std::cerr << fmt::format("wrote {}\n", path);
-}
-
 // ---- train ----
 
 void train(const RiskArgs& a) {
   if (a.out.empty()) throw BadInput("--out MODEL_DIR is required");
-  const Rules rules = load_rules(a);
+  const Rules rules = cli::load_rules(a.rules);
   const risk::Criteria criteria = load_criteria(a);
   const risk::Algorithm algorithm = parse_algorithm(a);
-  const ReportScope scope = parse_scope(a);
+  const ReportScope scope = cli::parse_la(a.la);
   const Date as_of = parse_as_of(a);
   const Dataset ds = load(a, rules);
 
@@ -322,7 +258,7 @@ std::string score_text(const std::vector<risk::ScoredPupil>& rows, const risk::M
 void score(const RiskArgs& a) {
   if (a.model.empty()) throw BadInput("--model MODEL_DIR is required");
   if (a.format == "xlsx" && a.out.empty()) throw BadInput("--format xlsx needs --out FILE");
-  const Rules rules = load_rules(a);
+  const Rules rules = cli::load_rules(a.rules);
   const risk::Criteria criteria = load_criteria(a);
   risk::Model model;
   try {
@@ -342,7 +278,7 @@ void score(const RiskArgs& a) {
     if (s == kNoIndex) throw BadInput(fmt::format("--school: '{}' is not a school in the indicators", a.school));
     so.school = s;
   }
-  so.data_date = risk::data_date(ds, today());
+  so.data_date = risk::data_date(ds, cli::today_utc());
   const std::string date = format_date(so.data_date);
   const auto rows = risk::score_cohort(ds, rules, criteria, model, so);
 
@@ -365,8 +301,7 @@ void score(const RiskArgs& a) {
   if (!a.db.empty()) {
     std::ifstream card_in(std::filesystem::path(a.model) / "model_card.md", std::ios::binary);
     const std::string card((std::istreambuf_iterator<char>(card_in)), std::istreambuf_iterator<char>());
-    const char* user = std::getenv("USER");
-    const std::string who = user && *user ? user : "unknown";
+    const std::string who = cli::invoking_user();
     auto db = open_db(a.db);
     const int64_t batch = risk::record_scores(*db, model, card, rows, who);
     AuditLog log(a.db);
@@ -391,18 +326,18 @@ void score(const RiskArgs& a) {
   if (a.format == "json") out = score_json(rows, model, so.year11, date).dump(2) + "\n";
   else if (a.format == "csv") out = to_csv(score_table(rows, so.year11, date));
   else out = score_text(rows, model, so.year11, date);
-  emit(out, a.out);
+  cli::emit(a.out, out);
 }
 
 // ---- evaluate ----
 
 void evaluate(const RiskArgs& a) {
-  const Rules rules = load_rules(a);
+  const Rules rules = cli::load_rules(a.rules);
   const risk::Criteria criteria = load_criteria(a);
   const risk::Algorithm algorithm = parse_algorithm(a);
   risk::EvaluateOptions eo;
   eo.as_of = parse_as_of(a);
-  eo.scope = parse_scope(a);
+  eo.scope = cli::parse_la(a.la);
   eo.algorithms = {algorithm, algorithm == risk::Algorithm::kXgboost ? risk::Algorithm::kLogistic
                                                                      : risk::Algorithm::kXgboost};
   eo.train.features.parenthood = a.parenthood;
@@ -420,7 +355,7 @@ void evaluate(const RiskArgs& a) {
   }
   nlohmann::json j = risk::to_json(e);
   j["roni"]["criteria_version"] = criteria.version;
-  emit(a.format == "json" ? j.dump(2) + "\n" : risk::render_table(e), a.out);
+  cli::emit(a.out, a.format == "json" ? j.dump(2) + "\n" : risk::render_table(e));
 }
 
 void add_source(CLI::App* cmd, RiskArgs& a) {
@@ -435,20 +370,6 @@ void add_threads(CLI::App* cmd, RiskArgs& a) {
   cmd->add_option("--threads", a.threads,
                   "xgboost threads (default 1; with more, set OMP_WAIT_POLICY=passive on a busy machine)")
       ->check(CLI::Range(1, 256));
-}
-
-void guarded(void (*command)(const RiskArgs&), const RiskArgs& a) {
-  try {
-    command(a);
-  } catch (const CLI::Error&) {
-    throw;
-  } catch (const BadInput& e) {
-    std::cerr << "error: " << e.what() << "\n";
-    throw CLI::RuntimeError(kBadInput);
-  } catch (const std::exception& e) {
-    std::cerr << "error: " << e.what() << "\n";
-    throw CLI::RuntimeError(1);
-  }
 }
 
 }  // namespace
@@ -471,7 +392,7 @@ void add_risk_commands(CLI::App& app) {
     cmd->add_flag("--with-parenthood", a->parenthood,
                   "also use pregnancy and parenthood characteristics (their timing is not known; see docs)");
     add_threads(cmd, *a);
-    cmd->callback([a] { guarded(train, *a); });
+    cmd->callback([a] { cli::guarded([a] { train(*a); }); });
   }
   {
     auto a = std::make_shared<RiskArgs>();
@@ -484,7 +405,7 @@ void add_risk_commands(CLI::App& app) {
     cmd->add_option("--format", a->format, "table, json, csv or xlsx (xlsx needs --out)")
         ->check(CLI::IsMember({"table", "json", "csv", "xlsx"}));
     cmd->add_option("--out", a->out, "file to write instead of standard output");
-    cmd->callback([a] { guarded(score, *a); });
+    cmd->callback([a] { cli::guarded([a] { score(*a); }); });
   }
   {
     auto a = std::make_shared<RiskArgs>();
@@ -502,7 +423,7 @@ void add_risk_commands(CLI::App& app) {
     cmd->add_option("--out", a->out, "file to write instead of standard output");
     cmd->add_flag("--with-parenthood", a->parenthood, "also use pregnancy and parenthood characteristics");
     add_threads(cmd, *a);
-    cmd->callback([a] { guarded(evaluate, *a); });
+    cmd->callback([a] { cli::guarded([a] { evaluate(*a); }); });
   }
 }
 

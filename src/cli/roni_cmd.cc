@@ -16,6 +16,7 @@
 #include <fmt/ranges.h>
 #include <nlohmann/json.hpp>
 
+#include "cli/common.h"
 #include "domain/rules.h"
 #include "export/xlsx.h"
 #include "io/folder.h"
@@ -31,64 +32,13 @@ namespace pathways {
 
 namespace {
 
-constexpr int kBadInput = 2;
-
-struct BadInput : std::runtime_error {
-  using std::runtime_error::runtime_error;
-};
+using cli::BadInput;
 
 struct RoniArgs {
   std::string data, db, la, format = "table", out, rules, criteria;
   std::string year, school, as_of;
   int year_group = 0;
 };
-
-Date today() {
-  const std::time_t t = std::time(nullptr);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  return make_date(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
-}
-
-void print_issues(const LoadReport& report) {
-  for (const auto& w : report.warnings) std::cerr << "warning: " << format_issue(w) << "\n";
-  for (const auto& e : report.errors) std::cerr << "error: " << format_issue(e) << "\n";
-  if (report.error_count > report.errors.size())
-    std::cerr << fmt::format("... and {} more errors\n", report.error_count - report.errors.size());
-}
-
-// Writes `path` via a temporary file and a rename, so a failure never leaves half a file.
-void write_file_atomically(const std::string& path, const std::string& content) {
-  const std::string tmp = path + ".tmp";
-  FILE* f = std::fopen(tmp.c_str(), "wb");
-  if (!f) throw std::runtime_error(fmt::format("{}: cannot write: {}", path, std::strerror(errno)));
-  const bool ok = std::fwrite(content.data(), 1, content.size(), f) == content.size();
-  if (std::fclose(f) != 0 || !ok || std::rename(tmp.c_str(), path.c_str()) != 0) {
-    std::remove(tmp.c_str());
-    throw std::runtime_error(fmt::format("{}: write failed", path));
-  }
-}
-
-void emit(const RoniArgs& a, const std::string& out) {
-  if (!a.out.empty()) {
-    write_file_atomically(a.out, out);
-    std::cerr << fmt::format("wrote {}\n", a.out);
-  } else {
-    std::fwrite(out.data(), 1, out.size(), stdout);
-    std::fflush(stdout);
-  }
-}
-
-Rules load_rules(const RoniArgs& a) {
-  std::string path = a.rules;
-  if (path.empty())
-    if (const char* env = std::getenv("PATHWAYS_RULES")) path = env;
-  try {
-    return Rules::load(path);
-  } catch (const std::exception& e) {
-    throw BadInput(e.what());
-  }
-}
 
 risk::Criteria load_criteria(const RoniArgs& a) {
   try {
@@ -98,16 +48,6 @@ risk::Criteria load_criteria(const RoniArgs& a) {
   }
 }
 
-ReportScope parse_scope(const RoniArgs& a) {
-  ReportScope s;
-  if (!a.la.empty()) {
-    if (a.la.size() != 3 || a.la.find_first_not_of("0123456789") != std::string::npos)
-      throw BadInput(fmt::format("--la: '{}' is not a 3-digit LA code", a.la));
-    s.la = static_cast<uint16_t>(std::stoi(a.la));
-  }
-  return s;
-}
-
 int parse_year(const std::string& option, const std::string& v) {
   if (v.size() != 4 || v.find_first_not_of("0123456789") != std::string::npos || std::stoi(v) < 1990 ||
       std::stoi(v) > 2199)
@@ -115,28 +55,12 @@ int parse_year(const std::string& option, const std::string& v) {
   return std::stoi(v);
 }
 
-// Reads the folder or the store with indicators (and names when asked); on any error prints
-// every issue and throws BadInput.
+// Reads the folder or the store with indicators (and names when asked).
 Dataset load_or_fail(const RoniArgs& a, const Rules& rules, bool names) {
-  if (a.data.empty() == a.db.empty()) throw BadInput("give either --data DIR or --db URL");
-  LoadReport report;
   LoadOptions options;
   options.indicators = true;
   options.names = names;
-  Dataset ds;
-  if (!a.db.empty()) {
-    auto db = open_db(a.db);
-    ds = load_store(*db, rules, report, options);
-  } else {
-    ds = load_folder(a.data, rules, report, options);
-  }
-  if (!report.ok()) {
-    print_issues(report);
-    throw BadInput(fmt::format("{}: {} error(s); nothing was computed", a.db.empty() ? a.data : redact_url(a.db),
-                               report.error_count));
-  }
-  for (const auto& w : report.warnings) std::cerr << "warning: " << format_issue(w) << "\n";
-  return ds;
+  return cli::load_or_fail(a.data, a.db, rules, options);
 }
 
 std::string years_text(const std::vector<int>& years) {
@@ -182,9 +106,9 @@ std::string score_table_text(const Dataset& ds, const risk::Criteria& criteria, 
 void run_score(const RoniArgs& a) {
   const int year = parse_year("--year", a.year);
   if (a.format == "xlsx" && a.out.empty()) throw BadInput("--format xlsx needs --out FILE");
-  const Rules rules = load_rules(a);
+  const Rules rules = cli::load_rules(a.rules);
   const risk::Criteria criteria = load_criteria(a);
-  const ReportScope scope = parse_scope(a);
+  const ReportScope scope = cli::parse_la(a.la);
   risk::ScoreFilter filter;
   if (a.year_group != 0) {
     if (std::find(criteria.year_groups.begin(), criteria.year_groups.end(), a.year_group) == criteria.year_groups.end())
@@ -209,7 +133,7 @@ void run_score(const RoniArgs& a) {
     std::cerr << fmt::format("warning: no pupils to score in {} (indicators.csv has rows for: {})\n",
                              academic_year_name(year), years_text(years));
   }
-  const std::string data_date = format_date(risk::data_date(ds, today()));
+  const std::string data_date = format_date(risk::data_date(ds, cli::today_utc()));
   const risk::ScoreSummary sum = risk::summarise(scores);
 
   if (a.format == "xlsx") {
@@ -245,7 +169,7 @@ void run_score(const RoniArgs& a) {
   } else {
     out = score_table_text(ds, criteria, scores, year, data_date, sum);
   }
-  emit(a, out);
+  cli::emit(a.out, out);
 }
 
 // ---- roni indicators ---------------------------------------------------------------------
@@ -259,12 +183,12 @@ void run_indicators(const RoniArgs& a) {
     if (!as_of) throw BadInput(fmt::format("--as-of: '{}' is not a real date in the form YYYY-MM-DD", a.as_of));
   }
   if (a.format == "xlsx" && a.out.empty()) throw BadInput("--format xlsx needs --out FILE");
-  const Rules rules = load_rules(a);
+  const Rules rules = cli::load_rules(a.rules);
   const risk::Criteria criteria = load_criteria(a);
-  const ReportScope scope = parse_scope(a);
+  const ReportScope scope = cli::parse_la(a.la);
   const Dataset ds = load_or_fail(a, rules, /*names=*/false);
   // The outcome is only observed once the data covers it: by default the data date.
-  const Date when = as_of ? *as_of : risk::data_date(ds, today());
+  const Date when = as_of ? *as_of : risk::data_date(ds, cli::today_utc());
   const std::vector<int> cohorts = risk::year11_cohorts(ds);
   if (!year) {
     const int newest = risk::newest_observed_cohort(ds, when);
@@ -295,7 +219,7 @@ void run_indicators(const RoniArgs& a) {
   } else {
     out = risk::render_table(r);
   }
-  emit(a, out);
+  cli::emit(a.out, out);
 }
 
 void add_common(CLI::App* cmd, RoniArgs& a) {
@@ -308,20 +232,6 @@ void add_common(CLI::App* cmd, RoniArgs& a) {
       ->check(CLI::IsMember({"table", "json", "csv", "xlsx"}));
   cmd->add_option("--out", a.out, "file to write instead of standard output (required for xlsx)");
   cmd->add_option("--rules", a.rules, "rules file (default: built-in, or $PATHWAYS_RULES)");
-}
-
-void guarded(void (*run)(const RoniArgs&), const RoniArgs& a) {
-  try {
-    run(a);
-  } catch (const CLI::Error&) {
-    throw;
-  } catch (const BadInput& e) {
-    std::cerr << "error: " << e.what() << "\n";
-    throw CLI::RuntimeError(kBadInput);
-  } catch (const std::exception& e) {
-    std::cerr << "error: " << e.what() << "\n";
-    throw CLI::RuntimeError(1);
-  }
 }
 
 }  // namespace
@@ -337,7 +247,7 @@ void add_roni_commands(CLI::App& app) {
   score->add_option("--school", s->school, "only pupils of this school_id (the school on their indicators row)");
   score->add_option("--year-group", s->year_group, "only this year group (one of the criteria's year groups)");
   add_common(score, *s);
-  score->callback([s] { guarded(run_score, *s); });
+  score->callback([s] { cli::guarded([s] { run_score(*s); }); });
 
   auto i = std::make_shared<RoniArgs>();
   auto* ind = roni->add_subcommand(
@@ -347,7 +257,7 @@ void add_roni_commands(CLI::App& app) {
                   "academic year (start) the cohort was in Year 11 (default: the newest with an observed outcome)");
   ind->add_option("--as-of", i->as_of, "YYYY-MM-DD: the date the data speaks of (default: its latest record)");
   add_common(ind, *i);
-  ind->callback([i] { guarded(run_indicators, *i); });
+  ind->callback([i] { cli::guarded([i] { run_indicators(*i); }); });
 }
 
 }  // namespace pathways

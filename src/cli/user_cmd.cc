@@ -1,5 +1,7 @@
 #include "cli/user_cmd.h"
 
+#include "cli/common.h"
+
 #include <cstdlib>
 #include <algorithm>
 #include <array>
@@ -29,11 +31,7 @@ struct UserArgs {
   bool must_change = false;
 };
 
-std::string who(const UserArgs& a) {
-  if (!a.by.empty()) return a.by;
-  const char* u = std::getenv("USER");
-  return u && *u ? u : "unknown";
-}
+std::string who(const UserArgs& a) { return cli::invoking_user(a.by); }
 
 // Runs a command, turning its failures into a message and an exit status.
 void guarded(const std::function<void()>& command) {
