@@ -33,6 +33,7 @@
 #include "coaching/store.h"
 #include "server/app.h"
 #include "store/store.h"
+#include "running_app.h"
 #include "testing.h"
 
 namespace pathways::testing {
@@ -91,31 +92,16 @@ class CoachingServerTest : public DatabaseTest {
     o.threads = 8;
     o.assets_dir = PATHWAYS_SOURCE_DIR "/web/dist";
     configure(o);
-    app_ = std::make_unique<web::App>(o);
-    app_->bind();
-    ASSERT_GT(app_->port(), 0);
-    server_ = std::thread([this] { app_->serve(); });
-    for (int i = 0; i < 200; ++i) {
-      if (auto r = client().Get("/api/openapi.json"); r && r->status == 200) return;
-      std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    }
-    FAIL() << "the server did not answer";
+    ASSERT_NO_FATAL_FAILURE(running_.start(o));
   }
 
   void TearDown() override {
-    if (app_) app_->stop();
-    if (server_.joinable()) server_.join();
-    app_.reset();
+    running_.stop();
     accounts_.reset();
   }
 
-  httplib::Client client() {
-    httplib::Client c("127.0.0.1", app_->port());
-    c.set_connection_timeout(10);
-    c.set_read_timeout(60);
-    c.set_write_timeout(60);
-    return c;
-  }
+  httplib::Client client() { return running_.client(); }
+
 
   // Signs in as `username` ("coach1", "school2", ...; the role is the name without its digit).
   CoachingAuth as(const std::string& username) {
@@ -152,8 +138,7 @@ class CoachingServerTest : public DatabaseTest {
 
   TempDir dir_;
   std::unique_ptr<Accounts> accounts_;
-  std::unique_ptr<web::App> app_;
-  std::thread server_;
+  RunningApp running_;
   std::map<std::string, CoachingAuth> auth_;
 };
 

@@ -42,6 +42,7 @@
 #include "server/app.h"
 #include "server/html.h"
 #include "store/store.h"
+#include "running_app.h"
 #include "testing.h"
 
 namespace pathways {
@@ -117,32 +118,16 @@ class ServerTest : public testing::DatabaseTest {
     o.access_log = false;
     o.threads = 8;
     o.assets_dir = PATHWAYS_SOURCE_DIR "/web/dist";
-    app_ = std::make_unique<web::App>(o);
-    app_->bind();
-    ASSERT_GT(app_->port(), 0);
-    server_ = std::thread([this] { app_->serve(); });
-    // Wait until the accept loop runs, so stop() in TearDown cannot come before it.
-    for (int i = 0; i < 200; ++i) {
-      if (auto r = client().Get("/api/openapi.json"); r && r->status == 200) return;
-      std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    }
-    FAIL() << "the server did not answer";
+    ASSERT_NO_FATAL_FAILURE(running_.start(o));
   }
 
   void TearDown() override {
-    if (app_) app_->stop();
-    if (server_.joinable()) server_.join();
-    app_.reset();
+    running_.stop();
     accounts_.reset();
   }
 
-  httplib::Client client() {
-    httplib::Client c("127.0.0.1", app_->port());
-    c.set_connection_timeout(10);
-    c.set_read_timeout(60);
-    c.set_write_timeout(60);
-    return c;
-  }
+  httplib::Client client() { return running_.client(); }
+
 
   // Signs in as the user of `role` (made on first use): admin1, data_officer1, manager1,
   // coach1 (coach C1), school1 (school SCH1), viewer1.
@@ -184,8 +169,7 @@ class ServerTest : public testing::DatabaseTest {
 
   TempDir dir_;
   std::unique_ptr<Accounts> accounts_;
-  std::unique_ptr<web::App> app_;
-  std::thread server_;
+  testing::RunningApp running_;
   std::map<std::string, Auth> auth_;
 };
 
@@ -505,7 +489,7 @@ TEST_P(ServerTest, RecordingNeedsTheCsrfTokenAndIsIdempotent) {
   EXPECT_FALSE(cross_sign_in->has_header("Set-Cookie"));
 
   // With the token (and a same-origin Origin): stored.
-  const std::string origin = "http://127.0.0.1:" + std::to_string(app_->port());
+  const std::string origin = "http://127.0.0.1:" + std::to_string(running_.port());
   auto ok = post("/api/people/P4/activities", body, &officer, true, {{"Origin", origin}});
   ASSERT_RESPONSE(ok);
   ASSERT_EQ(ok->status, 201) << ok->body;

@@ -19,8 +19,9 @@ struct CoachingTableImport {
 
 struct CoachingImportSummary {
   CoachingTableImport caseload, sessions, assessments, contacts, referrals;
+  CoachingTableImport notes, plans, plan_steps;  // coaching/notes.csv, action_plans.csv (plans, their steps)
   bool changed() const {
-    for (const auto* t : {&caseload, &sessions, &assessments, &contacts, &referrals})
+    for (const auto* t : {&caseload, &sessions, &assessments, &contacts, &referrals, &notes, &plans, &plan_steps})
       if (t->added + t->changed > 0) return true;
     return false;
   }

@@ -19,36 +19,12 @@
 #include <string>
 #include <vector>
 
+#include "coaching/records.h"
 #include "domain/date.h"
 #include "engine/dataset.h"
 #include "store/db.h"
 
 namespace pathways {
-
-struct CoachingNote {
-  int64_t id = 0;
-  uint32_t person = kNoIndex;
-  Date date = kNoDate;
-  bool confidential = false;
-  std::string body, coach_id, written_by;
-};
-
-struct ActionPlanStep {
-  int step_no = 0;
-  bool review = false;  // false: an action
-  Date date = kNoDate;  // an action's due date; a review's date
-  std::string body;
-  Date done = kNoDate;  // an action's completion
-};
-
-struct ActionPlan {
-  int64_t id = 0;
-  uint32_t person = kNoIndex;
-  Date created = kNoDate;
-  std::string goal, coach_id;
-  Date closed = kNoDate;
-  std::vector<ActionPlanStep> steps;  // by step_no
-};
 
 struct NotesAndPlans {
   std::vector<CoachingNote> notes;  // by person, date, id

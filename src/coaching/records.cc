@@ -16,6 +16,9 @@ namespace pathways {
 namespace {
 
 constexpr size_t kMaxIdLength = 100;
+constexpr size_t kMaxNoteChars = 4000;  // coaching/notes.csv text
+constexpr size_t kMaxGoalChars = 500;   // coaching/action_plans.csv goal
+constexpr size_t kMaxStepChars = 2000;  // coaching/action_plans.csv text
 
 std::string_view trim(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
@@ -74,6 +77,39 @@ class Row {
       return {};
     }
     return std::string(v);
+  }
+  // Free text of up to max_chars characters (code points of valid UTF-8).
+  std::string long_text(std::string_view column, bool required, size_t max_chars) {
+    const std::string_view v = cell(column);
+    if (v.empty()) {
+      if (required) error(column, v, "a value is required");
+      return {};
+    }
+    if (!valid_utf8(v)) {
+      error(column, v, "not valid UTF-8");
+      return {};
+    }
+    size_t chars = 0;
+    for (unsigned char c : v) chars += (c & 0xC0) != 0x80;
+    if (chars > max_chars) {
+      error(column, v, fmt::format("longer than {} characters ({})", max_chars, chars));
+      return {};
+    }
+    return std::string(v);
+  }
+  // A yes/no cell (formats.md: Y/N, 1/0, true/false); nullopt when empty or bad.
+  std::optional<bool> yes_no(std::string_view column, bool required) {
+    const std::string_view v = cell(column);
+    if (v.empty()) {
+      if (required) error(column, v, "a value is required (yes or no)");
+      return std::nullopt;
+    }
+    static constexpr std::array<std::string_view, 8> kYes = {"Y", "y", "1", "true", "TRUE", "True", "yes", "Yes"};
+    static constexpr std::array<std::string_view, 8> kNo = {"N", "n", "0", "false", "FALSE", "False", "no", "No"};
+    if (index_of(kYes, v) >= 0) return true;
+    if (index_of(kNo, v) >= 0) return false;
+    error(column, v, "not a yes/no value (Y/N, 1/0, true/false)");
+    return std::nullopt;
   }
   Date date(std::string_view column, bool required) {
     const std::string_view v = cell(column);
@@ -350,6 +386,117 @@ std::optional<CoachingRecords> load_coaching(const std::string& dir, const Datas
                 x.line = static_cast<uint32_t>(row.line());
                 r.referrals.push_back(std::move(x));
               });
+  }
+
+  // notes.csv (an extension: absent is no notes, without a warning). Confidentiality is
+  // never assumed: the column and a value in it are required.
+  {
+    const std::string name = "coaching/notes.csv";
+    std::map<std::tuple<uint32_t, Date, std::string, std::string>, uint64_t> seen;
+    read_file(base / "notes.csv", name, -1, {"person_id", "date", "text", "confidential"}, {"coach_id"}, people, report,
+              [&](Row& row) {
+                CoachingNote n;
+                n.person = row.person();
+                n.date = row.date("date", true);
+                n.coach_id = row.text("coach_id", false);
+                n.body = row.long_text("text", true, kMaxNoteChars);
+                const auto confidential = row.yes_no("confidential", true);
+                if (!row.ok()) return;
+                n.confidential = *confidential;
+                auto [it, fresh] = seen.emplace(std::make_tuple(n.person, n.date, n.coach_id, n.body), row.line());
+                if (!fresh) {
+                  row.error("text", row.cell("text"),
+                            fmt::format("the same note (person, date, coach, text) is on line {}", it->second));
+                  return;
+                }
+                r.notes.push_back(std::move(n));
+              });
+  }
+
+  // action_plans.csv (an extension: absent is no plans, without a warning): one row per step,
+  // the plan's columns repeated on each; a plan without steps is one row with empty step cells.
+  {
+    const std::string name = "coaching/action_plans.csv";
+    struct PlanSeen {
+      size_t index;     // into r.plans
+      uint64_t line;    // the plan's first row
+      bool stepless;    // that row has no step
+    };
+    std::map<std::tuple<uint32_t, Date, std::string>, PlanSeen> plans;
+    std::map<std::pair<size_t, int>, uint64_t> steps;
+    read_file(base / "action_plans.csv", name, -1,
+              {"person_id", "plan_date", "goal", "step_no", "step_type", "step_date", "text"},
+              {"coach_id", "closed_date", "done_date"}, people, report, [&](Row& row) {
+                ActionPlan plan;
+                plan.person = row.person();
+                plan.created = row.date("plan_date", true);
+                plan.goal = row.long_text("goal", true, kMaxGoalChars);
+                plan.coach_id = row.text("coach_id", false);
+                plan.closed = row.date("closed_date", false);
+                const bool stepless = row.cell("step_no").empty() && row.cell("step_type").empty() &&
+                                      row.cell("step_date").empty() && row.cell("text").empty() &&
+                                      row.cell("done_date").empty();
+                ActionPlanStep step;
+                if (!stepless) {
+                  const std::string_view n = row.cell("step_no");
+                  int number = 0;
+                  bool digits = !n.empty() && n.size() <= 4 && n[0] != '0';
+                  for (char c : n) {
+                    digits = digits && c >= '0' && c <= '9';
+                    if (digits) number = number * 10 + (c - '0');
+                  }
+                  if (digits) step.step_no = number;
+                  else row.error("step_no", n, n.empty() ? "a value is required" : "not a step number 1-9999");
+                  step.review = row.choice("step_type", kPlanStepNames, true) == 1;
+                  step.date = row.date("step_date", true);
+                  step.body = row.long_text("text", true, kMaxStepChars);
+                  step.done = row.date("done_date", false);
+                }
+                if (!row.ok()) return;
+                if (plan.closed != kNoDate && plan.closed < plan.created) {
+                  row.error("closed_date", row.cell("closed_date"), fmt::format("before plan_date {}", format_date(plan.created)));
+                  return;
+                }
+                if (step.review && step.done != kNoDate) {
+                  row.error("done_date", row.cell("done_date"), "only an action is done: a review has no done_date");
+                  return;
+                }
+                auto [it, fresh] = plans.emplace(std::make_tuple(plan.person, plan.created, plan.goal),
+                                                 PlanSeen{r.plans.size(), row.line(), stepless});
+                if (!fresh) {
+                  const ActionPlan& first = r.plans[it->second.index];
+                  if (first.coach_id != plan.coach_id) {
+                    row.error("coach_id", row.cell("coach_id"),
+                              fmt::format("differs from this plan's coach_id on line {}", it->second.line));
+                    return;
+                  }
+                  if (first.closed != plan.closed) {
+                    row.error("closed_date", row.cell("closed_date"),
+                              fmt::format("differs from this plan's closed_date on line {}", it->second.line));
+                    return;
+                  }
+                  if (stepless || it->second.stepless) {
+                    row.error("step_no", row.cell("step_no"),
+                              fmt::format("the plan (person, plan_date, goal) is on line {}: a row without a step must "
+                                          "be its plan's only row",
+                                          it->second.line));
+                    return;
+                  }
+                }
+                if (fresh) r.plans.push_back(std::move(plan));
+                if (stepless) return;
+                const size_t index = it->second.index;
+                auto [st, new_step] = steps.emplace(std::make_pair(index, step.step_no), row.line());
+                if (!new_step) {
+                  row.error("step_no", row.cell("step_no"),
+                            fmt::format("step {} of this plan is already on line {}", step.step_no, st->second));
+                  return;
+                }
+                r.plans[index].steps.push_back(std::move(step));
+              });
+    for (auto& plan : r.plans)
+      std::sort(plan.steps.begin(), plan.steps.end(),
+                [](const ActionPlanStep& a, const ActionPlanStep& b) { return a.step_no < b.step_no; });
   }
 
   if (report.error_count != errors_before) return std::nullopt;

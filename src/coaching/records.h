@@ -31,6 +31,16 @@
 //                             no_further_action), actions. (person_id, referred_date) once; a
 //                             decision or actions need a panel_date; panel_date not before
 //                             referred_date; reason up to 500 characters, actions up to 2,000.
+//   coaching/notes.csv        person_id, date, text (required); coach_id, confidential (yes/no:
+//                             Y/N, 1/0, true/false; empty = no). Text up to 4,000 characters;
+//                             an identical note (person, date, coach, text) once.
+//   coaching/action_plans.csv one row per step of a plan: person_id, plan_date, goal
+//                             (required; the plan), coach_id, closed_date (the plan's, the same
+//                             on each of its rows), step_no, step_type (action, review),
+//                             step_date, text, done_date (the step; all empty on the one row of
+//                             a plan without steps). A plan is (person_id, plan_date, goal);
+//                             (plan, step_no) once; closed_date not before plan_date; done_date
+//                             only for an action; goal up to 500 characters, text up to 2,000.
 #pragma once
 
 #include <array>
@@ -118,12 +128,43 @@ struct PanelReferral {
   uint32_t line = 0;
 };
 
+// Notes and action plans (coaching/notes.h stores them): from the files, id is 0 and
+// written_by empty.
+struct CoachingNote {
+  int64_t id = 0;
+  uint32_t person = kNoIndex;
+  Date date = kNoDate;
+  bool confidential = false;
+  std::string body, coach_id, written_by;
+};
+
+struct ActionPlanStep {
+  int step_no = 0;
+  bool review = false;  // false: an action
+  Date date = kNoDate;  // an action's due date; a review's date
+  std::string body;
+  Date done = kNoDate;  // an action's completion
+};
+
+struct ActionPlan {
+  int64_t id = 0;
+  uint32_t person = kNoIndex;
+  Date created = kNoDate;
+  std::string goal, coach_id;
+  Date closed = kNoDate;
+  std::vector<ActionPlanStep> steps;  // by step_no
+};
+
+inline constexpr std::array<std::string_view, 2> kPlanStepNames = {"action", "review"};
+
 struct CoachingRecords {
   std::vector<CaseloadEpisode> caseload;  // in file order
   std::vector<CoachingSession> sessions;
   std::vector<AssessmentRecord> assessments;
   std::vector<Contact> contacts;
   std::vector<PanelReferral> referrals;  // coaching/panel_referrals.csv (optional)
+  std::vector<CoachingNote> notes;       // coaching/notes.csv (optional)
+  std::vector<ActionPlan> plans;         // coaching/action_plans.csv (optional), in order of first row
 };
 
 // Reads DIR/coaching/*.csv, checking people against `people` (the folder's people.csv,

@@ -1,8 +1,10 @@
 #include "coaching/store.h"
 
+#include <algorithm>
 #include <map>
 #include <optional>
 #include <string_view>
+#include <tuple>
 
 #include <fmt/format.h>
 
@@ -132,6 +134,137 @@ int index_of(const std::array<std::string_view, N>& names, std::string_view v) {
   return -1;
 }
 
+// Notes: identity (person_id, note_date, coach_id, body), the confidential flag updated in
+// place. Stored notes written twice in the same words (a repeated form) count as one, the
+// confidential flag set when any copy has it.
+CoachingTableImport sync_notes(Db& db, const std::vector<CoachingNote>& notes, const Dataset& people,
+                               const std::string& imported_by, const std::string& now) {
+  CoachingTableImport result;
+  if (notes.empty()) return result;
+  using Key = std::tuple<std::string, std::string, std::string, std::string>;
+  std::map<Key, bool> stored;
+  int64_t next_id = 1;
+  {
+    auto q = db.query("SELECT note_id, person_id, note_date, COALESCE(coach_id, ''), body, confidential FROM coaching_notes");
+    while (q->next()) {
+      next_id = std::max(next_id, q->integer(0) + 1);
+      bool& c = stored.try_emplace(Key{q->text(1), q->text(2), q->text(3), q->text(4)}, false).first->second;
+      c = c || q->integer(5) != 0;
+    }
+  }
+  std::unique_ptr<DbStatement> insert, update;
+  for (const CoachingNote& n : notes) {
+    Key key{person_id(people, n.person), format_date(n.date), n.coach_id, n.body};
+    auto it = stored.find(key);
+    if (it == stored.end()) {
+      if (!insert)
+        insert = db.prepare(
+            "INSERT INTO coaching_notes (note_id, person_id, note_date, confidential, body, coach_id, written_by, written_at) "
+            "VALUES ($1, $2, $3, $4, $5, $6, $7, $8)");
+      insert->run({std::to_string(next_id++), std::get<0>(key), std::get<1>(key), n.confidential ? "1" : "0", n.body,
+                   opt(n.coach_id), imported_by, now});
+      stored.emplace(std::move(key), n.confidential);
+      ++result.added;
+    } else if (it->second == n.confidential) {
+      ++result.unchanged;
+    } else {
+      if (!update)
+        update = db.prepare(
+            "UPDATE coaching_notes SET confidential = $1 WHERE person_id = $2 AND note_date = $3 AND COALESCE(coach_id, '') = $4 "
+            "AND body = $5");
+      update->run({n.confidential ? "1" : "0", std::get<0>(key), std::get<1>(key), n.coach_id, n.body});
+      it->second = n.confidential;
+      ++result.changed;
+    }
+  }
+  return result;
+}
+
+// Action plans: a plan by (person_id, created_date, goal) (the earliest stored plan of that
+// identity), its coach_id and closed_date updated in place; a step by (plan, step_no), its
+// kind, date, text and done date updated in place.
+void sync_plans(Db& db, const std::vector<ActionPlan>& plans, const Dataset& people, const std::string& imported_by,
+                const std::string& now, CoachingImportSummary& sum) {
+  if (plans.empty()) return;
+  using Key = std::tuple<std::string, std::string, std::string>;
+  struct StoredPlan {
+    int64_t id;
+    std::string coach_id, closed;
+  };
+  std::map<Key, StoredPlan> stored;
+  int64_t next_id = 1;
+  {
+    auto q = db.query(
+        "SELECT plan_id, person_id, created_date, goal, COALESCE(coach_id, ''), COALESCE(closed_date, '') FROM action_plans "
+        "ORDER BY plan_id");
+    while (q->next()) {
+      next_id = std::max(next_id, q->integer(0) + 1);
+      stored.try_emplace(Key{q->text(1), q->text(2), q->text(3)}, StoredPlan{q->integer(0), std::string(q->text(4)),
+                                                                           std::string(q->text(5))});
+    }
+  }
+  using StepValues = std::tuple<std::string, std::string, std::string, std::string>;  // kind, date, body, done
+  std::map<std::pair<int64_t, int>, StepValues> steps;
+  {
+    auto q = db.query("SELECT plan_id, step_no, kind, step_date, body, COALESCE(done_date, '') FROM action_plan_steps");
+    while (q->next())
+      steps.emplace(std::make_pair(q->integer(0), static_cast<int>(q->integer(1))),
+                    StepValues{q->text(2), q->text(3), q->text(4), q->text(5)});
+  }
+  std::unique_ptr<DbStatement> insert_plan, update_plan, insert_step, update_step;
+  for (const ActionPlan& plan : plans) {
+    Key key{person_id(people, plan.person), format_date(plan.created), plan.goal};
+    const std::string closed = date_text(plan.closed);
+    auto it = stored.find(key);
+    if (it == stored.end()) {
+      if (!insert_plan)
+        insert_plan = db.prepare(
+            "INSERT INTO action_plans (plan_id, person_id, created_date, goal, closed_date, coach_id, recorded_by, recorded_at) "
+            "VALUES ($1, $2, $3, $4, $5, $6, $7, $8)");
+      insert_plan->run({std::to_string(next_id), std::get<0>(key), std::get<1>(key), plan.goal, opt(closed), opt(plan.coach_id),
+                        imported_by, now});
+      it = stored.emplace(std::move(key), StoredPlan{next_id++, plan.coach_id, closed}).first;
+      ++sum.plans.added;
+    } else if (it->second.coach_id == plan.coach_id && it->second.closed == closed) {
+      ++sum.plans.unchanged;
+    } else {
+      if (!update_plan)
+        update_plan = db.prepare(
+            "UPDATE action_plans SET coach_id = $1, closed_date = $2, recorded_by = $3, recorded_at = $4 WHERE plan_id = $5");
+      update_plan->run({opt(plan.coach_id), opt(closed), imported_by, now, std::to_string(it->second.id)});
+      it->second.coach_id = plan.coach_id;
+      it->second.closed = closed;
+      ++sum.plans.changed;
+    }
+    const int64_t id = it->second.id;
+    for (const ActionPlanStep& step : plan.steps) {
+      StepValues values{step.review ? "review" : "action", format_date(step.date), step.body, date_text(step.done)};
+      auto st = steps.find({id, step.step_no});
+      if (st == steps.end()) {
+        if (!insert_step)
+          insert_step = db.prepare(
+              "INSERT INTO action_plan_steps (plan_id, step_no, kind, step_date, body, done_date, recorded_by, recorded_at) "
+              "VALUES ($1, $2, $3, $4, $5, $6, $7, $8)");
+        insert_step->run({std::to_string(id), std::to_string(step.step_no), std::get<0>(values), std::get<1>(values), step.body,
+                          opt(std::get<3>(values)), imported_by, now});
+        steps.emplace(std::make_pair(id, step.step_no), std::move(values));
+        ++sum.plan_steps.added;
+      } else if (st->second == values) {
+        ++sum.plan_steps.unchanged;
+      } else {
+        if (!update_step)
+          update_step = db.prepare(
+              "UPDATE action_plan_steps SET kind = $1, step_date = $2, body = $3, done_date = $4, recorded_by = $5, "
+              "recorded_at = $6 WHERE plan_id = $7 AND step_no = $8");
+        update_step->run({std::get<0>(values), std::get<1>(values), step.body, opt(std::get<3>(values)), imported_by, now,
+                          std::to_string(id), std::to_string(step.step_no)});
+        st->second = std::move(values);
+        ++sum.plan_steps.changed;
+      }
+    }
+  }
+}
+
 }  // namespace
 
 CoachingTableImport import_caseload_locked(Db& db, const std::vector<CaseloadEpisode>& episodes,
@@ -190,6 +323,8 @@ CoachingImportSummary import_coaching_locked(Db& db, const CoachingRecords& reco
                        opt(x.actions)}});
     sum.referrals = sync_table(db, kReferrals, rows, imported_by, now);
   }
+  sum.notes = sync_notes(db, records.notes, people, imported_by, now);
+  sync_plans(db, records.plans, people, imported_by, now, sum);
   return sum;
 }
 
@@ -348,6 +483,53 @@ CoachingRecords load_coaching(Db& db, const Dataset& people, LoadReport& report)
            x.line = line;
            r.referrals.push_back(std::move(x));
          });
+    read("coaching_notes",
+         "SELECT person_id, note_id, note_date, confidential, body, COALESCE(coach_id, ''), written_by FROM coaching_notes "
+         "ORDER BY person_id, note_date, note_id",
+         [&](uint32_t p, DbRows& q, uint32_t line) {
+           CoachingNote n;
+           n.id = q.integer(1);
+           n.person = p;
+           n.date = date("coaching_notes", line, "note_date", q.text(2), true);
+           n.confidential = q.integer(3) != 0;
+           n.body = q.text(4);
+           n.coach_id = q.text(5);
+           n.written_by = q.text(6);
+           r.notes.push_back(std::move(n));
+         });
+    std::map<int64_t, size_t> plan_index;
+    read("action_plans",
+         "SELECT person_id, plan_id, created_date, goal, COALESCE(coach_id, ''), COALESCE(closed_date, '') FROM action_plans "
+         "ORDER BY person_id, created_date, plan_id",
+         [&](uint32_t p, DbRows& q, uint32_t line) {
+           ActionPlan plan;
+           plan.id = q.integer(1);
+           plan.person = p;
+           plan.created = date("action_plans", line, "created_date", q.text(2), true);
+           plan.goal = q.text(3);
+           plan.coach_id = q.text(4);
+           plan.closed = date("action_plans", line, "closed_date", q.text(5), false);
+           plan_index[plan.id] = r.plans.size();
+           r.plans.push_back(std::move(plan));
+         });
+    {
+      auto q = db.query("SELECT plan_id, step_no, kind, step_date, body, COALESCE(done_date, '') FROM action_plan_steps "
+                        "ORDER BY plan_id, step_no");
+      uint32_t line = 0;
+      while (q->next()) {
+        ++line;
+        const auto it = plan_index.find(q->integer(0));
+        if (it == plan_index.end()) continue;  // a plan of someone not in `people`
+        ActionPlanStep step;
+        step.step_no = static_cast<int>(q->integer(1));
+        if (q->text(2) != "action" && q->text(2) != "review") bad("action_plan_steps", line, "kind", q->text(2));
+        step.review = q->text(2) == "review";
+        step.date = date("action_plan_steps", line, "step_date", q->text(3), true);
+        step.body = q->text(4);
+        step.done = date("action_plan_steps", line, "done_date", q->text(5), false);
+        r.plans[it->second].steps.push_back(std::move(step));
+      }
+    }
   } catch (...) {
     db.rollback();
     throw;

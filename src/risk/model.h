@@ -187,6 +187,13 @@ struct Evaluation {
   int64_t roni_ties_at_cutoff = 0;
   double roni_cutoff_score = 0;
   std::vector<GroupRates> roni_fairness;
+  // The RONI score with the same information as the model: without the criteria that read
+  // pregnancy or parenthood from people.csv (undated, so for a past cohort they can describe
+  // events after Year 11) when the model leaves those out. Empty `same_information_left_out`
+  // when the two already see the same.
+  std::vector<std::string> same_information_left_out;
+  double roni_same_auc = 0;
+  ListRates roni_same_top;
   double list_size = 0;
   std::string data_date, as_of;
   LabelledRows rows;  // train + test rows, for the feature export

@@ -1,17 +1,12 @@
 // Browser tests of the web application: each role signs in and does its daily work, role
 // denials, the dashboard changing after an activity is recorded, keyboard use, 320 px
 // layout, and axe-core with zero violations on every page.
-import { before, describe, test } from 'node:test'
+import { describe, test } from 'node:test'
 import assert from 'node:assert/strict'
 import { AS_OF, browser, expectNoViolations, newPage, pageFor, server, signIn, useServerAndBrowser } from './harness.mjs'
 
 useServerAndBrowser()
 
-before(() => {
-  for (const role of ['admin', 'data_officer', 'manager', 'coach', 'school', 'viewer']) {
-    assert.ok(server.accounts[role], `demo account for ${role} printed:\n${server.output()}`)
-  }
-})
 
 // GET a JSON endpoint with the page's session.
 async function api (page, path) {

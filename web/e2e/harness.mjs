@@ -110,6 +110,9 @@ const signedIn = {}
 export function useServerAndBrowser () {
   before(async () => {
     server = await startServer()
+    for (const role of ['admin', 'data_officer', 'manager', 'coach', 'school', 'viewer']) {
+      assert.ok(server.accounts[role], `demo account for ${role} printed:\n${server.output()}`)
+    }
     browser = await launchBrowser()
   })
   after(async () => {
