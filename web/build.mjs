@@ -28,5 +28,5 @@ cpSync(mod('govuk-frontend/dist/govuk/govuk-frontend.min.js'), join(out, 'govuk-
 cpSync(mod('@ministryofjustice/frontend/moj/moj-frontend.min.js'), join(out, 'moj-frontend.min.js'))
 cpSync(mod('chart.js/dist/chart.umd.min.js'), join(out, 'chart.umd.min.js'))
 cpSync(mod('govuk-frontend/dist/govuk/assets/images'), join(out, 'images'), { recursive: true })
-for (const f of ['init.js', 'app.js', 'dashboard.js', 'risk.js', 'favicon.svg']) cpSync(join(here, 'src', f), join(out, f))
+for (const f of ['init.js', 'app.js', 'dashboard.js', 'risk.js', 'coaching.js', 'favicon.svg']) cpSync(join(here, 'src', f), join(out, f))
 console.log(`built ${out}`)

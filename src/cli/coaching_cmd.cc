@@ -121,8 +121,9 @@ void run_export(const ExportArgs& a) {
   const auto [ds, records] = load_all("", a.db, rules);
   const CoachingExportSummary s = write_coaching_folder(a.out, ds, records);
   std::cerr << fmt::format(
-      "wrote {}/coaching: {} caseload episodes, {} sessions, {} assessments, {} contacts, {} panel referrals\n", a.out,
-      s.caseload, s.sessions, s.assessments, s.contacts, s.referrals);
+      "wrote {}/coaching: {} caseload episodes, {} sessions, {} assessments, {} contacts, {} panel referrals, {} notes, "
+      "{} action plans ({} steps)\n",
+      a.out, s.caseload, s.sessions, s.assessments, s.contacts, s.referrals, s.notes, s.plans, s.plan_steps);
 }
 
 template <typename F>

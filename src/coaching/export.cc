@@ -1,10 +1,12 @@
 #include "coaching/export.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
 #include <stdexcept>
+#include <tuple>
 #include <vector>
 
 #include <fmt/format.h>
@@ -90,6 +92,63 @@ CoachingExportSummary write_coaching_folder(const std::string& dir, const Datase
                  date_cell(x.panel_date), name_cell(kPanelDecisionNames, static_cast<int>(x.decision) - 1), x.actions});
     write_atomically(base / "panel_referrals.csv", out);
     sum.referrals = static_cast<int64_t>(r.referrals.size());
+  }
+  {
+    // Key order; a note recorded twice in the same words is one row, confidential when
+    // either copy is.
+    std::vector<const CoachingNote*> order;
+    for (const auto& n : r.notes) order.push_back(&n);
+    auto key = [&](const CoachingNote* n) {
+      return std::tuple<std::string_view, Date, std::string_view, std::string_view>(people.people.id[n->person], n->date,
+                                                                                     n->coach_id, n->body);
+    };
+    std::stable_sort(order.begin(), order.end(), [&](const CoachingNote* a, const CoachingNote* b) { return key(a) < key(b); });
+    std::string out = "person_id,date,coach_id,text,confidential\n";
+    for (size_t i = 0; i < order.size(); ++i) {
+      const CoachingNote& n = *order[i];
+      bool confidential = n.confidential;
+      while (i + 1 < order.size() && key(order[i + 1]) == key(&n)) confidential = confidential || order[++i]->confidential;
+      line(out, {id(n.person), date_cell(n.date), n.coach_id, n.body, confidential ? "Y" : "N"});
+      ++sum.notes;
+    }
+    write_atomically(base / "notes.csv", out);
+  }
+  {
+    // Key order, steps by step_no. Two plans of a person with the same date and goal are one
+    // plan of the file: the later one's steps follow the earlier one's, numbered on.
+    std::vector<const ActionPlan*> order;
+    for (const auto& p : r.plans) order.push_back(&p);
+    auto key = [&](const ActionPlan* p) {
+      return std::tuple<std::string_view, Date, std::string_view>(people.people.id[p->person], p->created, p->goal);
+    };
+    std::stable_sort(order.begin(), order.end(), [&](const ActionPlan* a, const ActionPlan* b) {
+      return key(a) < key(b) || (key(a) == key(b) && a->id < b->id);
+    });
+    std::string out = "person_id,plan_date,goal,coach_id,closed_date,step_no,step_type,step_date,text,done_date\n";
+    for (size_t i = 0; i < order.size(); ++i) {
+      const ActionPlan& plan = *order[i];
+      std::vector<ActionPlanStep> steps = plan.steps;
+      while (i + 1 < order.size() && key(order[i + 1]) == key(&plan)) {
+        int last = 0;
+        for (const auto& st : steps) last = std::max(last, st.step_no);
+        for (ActionPlanStep st : order[++i]->steps) {
+          st.step_no += last;
+          steps.push_back(std::move(st));
+        }
+      }
+      std::stable_sort(steps.begin(), steps.end(),
+                       [](const ActionPlanStep& a, const ActionPlanStep& b) { return a.step_no < b.step_no; });
+      const std::vector<std::string> head = {id(plan.person), date_cell(plan.created), plan.goal, plan.coach_id,
+                                             date_cell(plan.closed)};
+      if (steps.empty()) line(out, {head[0], head[1], head[2], head[3], head[4], "", "", "", "", ""});
+      for (const auto& st : steps) {
+        line(out, {head[0], head[1], head[2], head[3], head[4], std::to_string(st.step_no), st.review ? "review" : "action",
+                   date_cell(st.date), st.body, date_cell(st.done)});
+        ++sum.plan_steps;
+      }
+      ++sum.plans;
+    }
+    write_atomically(base / "action_plans.csv", out);
   }
   return sum;
 }

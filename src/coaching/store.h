@@ -1,10 +1,15 @@
 // Engagement coaching records (coaching/records.h) in the store: caseload episodes in
 // caseload_episodes (migration 4), sessions, assessments and contacts in coaching_sessions,
-// coaching_assessments and coaching_contacts (migration 5).
+// coaching_assessments and coaching_contacts (migration 5), panel referrals, notes and action
+// plans in panel_referrals, coaching_notes, action_plans and action_plan_steps (migration 7).
 //
 // Identity (records.h's duplicate rules): an episode by (person, coach_id, joined_date); a
 // session by (person, session_number); an assessment by (person, assessment, date); a contact
-// by (person, date, coach_id, contact_with, mode).
+// by (person, date, coach_id, contact_with, mode); a referral by (person, referred_date); a
+// note by (person, date, coach_id, text), its confidential flag the value; a plan by (person,
+// plan_date, goal) (the earliest stored plan of it; numbered by the store), its coach_id and
+// closed_date the values; a step by (plan, step_no). A note or plan added by import is
+// written_by / recorded_by the importing user.
 //
 // Unlike people, activities and indicators (store/store.h), coaching rows are NOT versioned:
 // a changed row is updated in place (its recorded_by/recorded_at say who last changed it),

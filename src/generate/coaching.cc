@@ -1,7 +1,9 @@
 #include "generate/coaching.h"
 
 #include <algorithm>
+#include <cstdlib>
 #include <iterator>
+#include <string>
 
 #include <fmt/format.h>
 
@@ -85,9 +87,128 @@ void write_referral(const World& world, const Person& p, Rng& rng, std::string_v
       decision = rng.chance(0.7) ? "monitor" : "no_further_action";
     }
   }
+  {
+    Rng keep_rng(mix_key({world.seed, 0x5647525055ULL, id_key(person_id)}));
+    const double s0 = std::getenv("KS0") ? std::atof(std::getenv("KS0")) : 0.0;
+    const double w = std::getenv("KW") ? std::atof(std::getenv("KW")) : 1.0;
+    const double floor = std::getenv("KF") ? std::atof(std::getenv("KF")) : 0.0;
+    if (!keep_rng.chance(std::max(floor, (seen - s0) / w))) return;
+  }
   out.referrals.text(person_id).text(world.provider_id(p.school)).date(referred).text(rag).text(reason)
       .date(discussed ? panel : kNoDate).text(decision).text(actions);
   out.referrals.end_row();
+}
+
+// Notes and action plans: short plain sentences from templates, about a course area the
+// young person is interested in; no names.
+constexpr const char* kSubjects[] = {"construction", "hair and beauty", "health and social care", "motor vehicle",
+                                     "catering", "childcare", "IT", "sport", "art and design", "public services",
+                                     "engineering", "business"};
+constexpr const char* kNotes[] = {
+    "Met in school. Talked about college courses in {}.",
+    "Looked at apprenticeships in {} together; will apply before Easter.",
+    "Missed today's appointment. Rearranged for next week.",
+    "Attendance has improved since the last meeting.",
+    "Completed a college application for {}.",
+    "Practised interview questions for the {} course.",
+    "Worried about travel costs. Explained the bursary and the bus pass.",
+    "Parent phoned to say they support the college application.",
+    "Went to the college open evening for {}.",
+    "Working on a CV, needs to add work experience.",
+    "Not sure what to do next. Agreed to try a taster day in {}.",
+    "Has an interview for {} next month.",
+    "Says school is going better and is keeping to the plan.",
+    "Phoned the college to check the application was received."};
+constexpr const char* kConfidentialNotes[] = {
+    "Disclosed worries at home. Passed to the school's safeguarding lead.",
+    "Anxiety is getting worse; referred to the school counsellor.",
+    "Caring for a parent most evenings; referred to the young carers service.",
+    "The family is being rehoused. Attendance may drop for a few weeks.",
+    "Talked about a health condition and agreed what to share with the college."};
+constexpr const char* kGoals[] = {
+    "Start a college course in {} in September",
+    "Find an apprenticeship in {}",
+    "Improve attendance to 90% by the end of term",
+    "Apply for a post-16 place in {} before March",
+    "Build the confidence to go to a college interview",
+    "Get work experience in {}"};
+constexpr const char* kActions[] = {
+    "Research courses in {} at two colleges",
+    "Complete the college application form",
+    "Go to the college open evening",
+    "Write a CV with the coach",
+    "Register on the apprenticeship website",
+    "Practise interview questions",
+    "Apply for a bus pass and the bursary",
+    "Meet the school's careers adviser",
+    "Arrange a taster day in {}",
+    "Attend every lesson for four weeks"};
+constexpr const char* kReviews[] = {
+    "Good progress, application sent.",
+    "Some actions still open; new dates agreed.",
+    "Goal still right; interview booked.",
+    "Attendance better; keep going with the plan.",
+    "Goal changed after the taster day; new actions to follow."};
+
+template <size_t N>
+const char* pick_one(Rng& rng, const char* const (&list)[N]) {
+  return list[rng.range(0, static_cast<int64_t>(N) - 1)];
+}
+
+std::string fill(const char* text, const char* subject) { return fmt::format(fmt::runtime(text), subject); }
+
+// The notes and the action plan of a young person on the caseload from `joined`, recorded up
+// to `last_day` (left the caseload on `left`, or kNoDate); session_dates[n] is session n's
+// date (kNoDate: none).
+void write_notes_and_plan(const World& world, std::string_view person_id, const std::string& coach, Date joined,
+                          Date last_day, Date left, const Date (&session_dates)[8], CoachingOut& out) {
+  Rng rng(mix_key({world.seed, 0x4E4F544553ULL /* "NOTES" */, id_key(person_id)}));
+  const char* subject = pick_one(rng, kSubjects);
+
+  // 1-3 notes over the first year on the caseload, on different days.
+  const Date until = std::min(last_day, joined + 364);
+  size_t n = rng.pick({0.35, 0.4, 0.25}) + 1;
+  n = std::min<size_t>(n, static_cast<size_t>(until - joined + 1));
+  Date days[3];
+  for (size_t k = 0; k < n; ++k) {
+    Date d = random_between(rng, joined, until);
+    while (std::find(days, days + k, d) != days + k) d = d < until ? d + 1 : joined;
+    days[k] = d;
+  }
+  std::sort(days, days + n);
+  for (size_t k = 0; k < n; ++k) {
+    const bool confidential = rng.chance(0.1);
+    const char* text = confidential ? pick_one(rng, kConfidentialNotes) : pick_one(rng, kNotes);
+    out.notes.text(person_id).date(days[k]).text(coach).text(fill(text, subject)).yn(confidential);
+    out.notes.end_row();
+  }
+
+  // The initial action plan, opened at session 1.
+  const Date created = session_dates[1];
+  if (created == kNoDate) return;
+  const std::string goal = fill(pick_one(rng, kGoals), subject);
+  const Date closed = left;
+  size_t order[std::size(kActions)];
+  for (size_t i = 0; i < std::size(kActions); ++i) order[i] = i;
+  const size_t actions = rng.chance(0.5) ? 3 : 2;
+  Date due[3];
+  for (size_t k = 0; k < actions; ++k) {
+    std::swap(order[k], order[static_cast<size_t>(rng.range(static_cast<int64_t>(k), std::size(kActions) - 1))]);
+    due[k] = created + static_cast<Date>(rng.range(14, 70));
+  }
+  std::sort(due, due + actions);
+  int step = 0;
+  auto row = [&](const char* type, Date date, const std::string& text, Date done) {
+    out.plans.text(person_id).date(created).text(goal).text(coach).date(closed).num(++step).text(type).date(date).text(text)
+        .date(done);
+    out.plans.end_row();
+  };
+  for (size_t k = 0; k < actions; ++k) {
+    const bool done_soon = rng.chance(0.75);
+    const Date done = std::max(created, due[k] + static_cast<Date>(rng.range(-10, 14)));
+    row("action", due[k], fill(kActions[order[k]], subject), done_soon && done <= last_day ? done : kNoDate);
+  }
+  if (session_dates[5] != kNoDate) row("review", session_dates[5], std::string("Reviewed at session 5. ") + pick_one(rng, kReviews), kNoDate);
 }
 
 }  // namespace
@@ -168,6 +289,7 @@ void write_coaching(const World& world, const Person& p, const std::vector<Spell
   out.caseload.end_row();
 
   // Sessions 1-7 (Year 11 joiners): action plans, work experience, group work, reviews.
+  Date session_dates[8] = {kNoDate, kNoDate, kNoDate, kNoDate, kNoDate, kNoDate, kNoDate, kNoDate};
   if (!year12_joiner && rng.chance(0.85)) {
     Date d = joined + static_cast<Date>(rng.chance(0.6) ? rng.range(7, 40) : rng.range(40, 150));
     const Date summer = make_date(y11 + 1, 7, 20);
@@ -175,6 +297,7 @@ void write_coaching(const World& world, const Person& p, const std::vector<Spell
       if (d > summer || d > last_day) break;
       out.sessions.text(person_id).num(n).date(d).text(coach).text(rng.chance(0.78) ? "in_person" : "virtual");
       out.sessions.end_row();
+      session_dates[n] = d;
       if (!rng.chance(disengages ? 0.6 : 0.9)) break;
       d += static_cast<Date>(rng.range(21, 45));
     }
@@ -234,6 +357,8 @@ void write_coaching(const World& world, const Person& p, const std::vector<Spell
     }
     if (++m.month > 12) m.month = 1, ++m.year;
   }
+
+  write_notes_and_plan(world, person_id, coach, joined, last_day, has_left ? left : kNoDate, session_dates, out);
 }
 
 }  // namespace pathways::gen

@@ -16,7 +16,7 @@
 namespace pathways::gen {
 
 struct CoachingOut {
-  CsvOut caseload, sessions, assessments, contacts, referrals;
+  CsvOut caseload, sessions, assessments, contacts, referrals, notes, plans;
 };
 
 // Year 11 selection, made before the person's outcomes are drawn (coaching lowers the
@@ -30,6 +30,14 @@ void select_for_coaching(const World& world, Person& p, Rng& rng);
 // people outside the programme's schools. The referral and the leave reasons' extra variety
 // draw from a generator of their own (keyed by person_id), so the other coaching records are
 // the same as without them.
+//
+// Each young person on the caseload also has 1-3 notes by the coach over their first year
+// on it (coaching/notes.csv; about one in ten confidential), and one with session 1 (the
+// initial action plan) an action plan opened on that day (coaching/action_plans.csv): a goal,
+// 2-3 actions due over the following weeks (most done by their due date or soon after, when
+// that has come), and a review on the day of session 5 when there was one; the plan is
+// closed when the young person leaves the caseload. Notes and plans draw from a further
+// generator of their own, so every other file is the same as without them.
 void write_coaching(const World& world, const Person& p, const std::vector<Spell>& spells, Rng& rng,
                     std::string_view person_id, CoachingOut& out);
 

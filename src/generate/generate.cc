@@ -52,6 +52,9 @@ constexpr OutputFile kFiles[] = {
     {"coaching/assessments.csv", "person_id,assessment,date"},
     {"coaching/contacts.csv", "person_id,date,coach_id,contact_with,mode"},
     {"coaching/panel_referrals.csv", "person_id,school_id,referred_date,rag,reason,panel_date,decision,actions"},
+    {"coaching/notes.csv", "person_id,date,coach_id,text,confidential"},
+    {"coaching/action_plans.csv",
+     "person_id,plan_date,goal,coach_id,closed_date,step_no,step_type,step_date,text,done_date"},
 };
 constexpr size_t kFileCount = std::size(kFiles);
 
@@ -66,7 +69,7 @@ struct Chunk {
 
   CsvOut* buffers[kFileCount] = {&people, &activities, &indicators, &coaching.caseload,
                                  &coaching.sessions, &coaching.assessments, &coaching.contacts,
-                                 &coaching.referrals};
+                                 &coaching.referrals, &coaching.notes, &coaching.plans};
   void clear() {
     for (CsvOut* b : buffers) b->clear();
   }

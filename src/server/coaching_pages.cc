@@ -491,6 +491,11 @@ void Impl::register_coaching_pages() {
         }
         t.rows.push_back(std::move(row));
       }
+      main += fmt::format("<h2 class=\"govuk-heading-m\">{}</h2><div class=\"app-chart\"><canvas class=\"app-coaching-chart\" "
+                          "data-table=\"{}\" role=\"img\" aria-label=\"{}: caseload by month (bars) with the share engaged{} "
+                          "(lines). The same figures are in the table below.\"></canvas></div>",
+                          y12 ? "Year 12" : "Year 11", y12 ? "Year 12" : "Year 11", y12 ? "Year 12" : "Year 11",
+                          y12 ? " and in education, employment or training" : " and with an initial action plan");
       main += table(t);
     }
     main += "<p class=\"govuk-body-s\">Engaged: at least one contact with the young person in the month. Percentages are of the "
@@ -498,6 +503,7 @@ void Impl::register_coaching_pages() {
     ctx.audit("report", "coaching_dashboard", f.coach + " " + f.school);
     PageOptions o = ctx.page_options("Coaching dashboard", "/coaching/monthly");
     o.wide = true;
+    o.scripts.push_back("coaching.js");
     ctx.html(200, o, main);
   });
 

@@ -165,3 +165,20 @@ describe('the NEET vulnerable group panel', () => {
     await expectNoViolations(page, 'panel progression report')
   })
 })
+
+describe('the coaching dashboard', () => {
+  test('shows the caseload over twelve months as charts and tables, without violations', async () => {
+    const page = await pageFor('manager')
+    await page.goto(server.url + 'coaching/dashboard')
+    await expectNoViolations(page, 'coaching dashboard')
+    for (const panel of ['Year 11', 'Year 12']) {
+      const rows = await page.$$(`.app-table-scroll[aria-label="${panel}"] tbody tr`)
+      assert.equal(rows.length, 12, `${panel}: one row per month`)
+    }
+    // Chart.js drew both charts from the tables.
+    await page.waitForFunction(() => [...document.querySelectorAll('canvas.app-coaching-chart')].every((c) => c.width > 0))
+    assert.equal(await page.$$eval('canvas.app-coaching-chart', (cs) => cs.length), 2)
+    const drawn = await page.$$eval('canvas.app-coaching-chart', (cs) => cs.map((c) => window.Chart.getChart(c)?.data.datasets[0].data.length))
+    assert.deepEqual(drawn, [12, 12])
+  })
+})
