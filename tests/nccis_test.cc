@@ -110,6 +110,7 @@ NccisOptions clean_options(const Dataset& ds) {
   o.database_id = "123";
   o.left_on = leaving_dates(ds, {{"107", d("2025-01-10")}, {"108", d("2024-11-02")}, {"109", d("2025-02-15")}});
   o.intended_destination = [](uint32_t) -> std::optional<uint16_t> { return 121; };
+  o.september_guarantee = [](uint32_t) { return std::vector<GuaranteeEntry>{}; };  // supplied: nobody has one
   return o;
 }
 
@@ -509,6 +510,11 @@ TEST(NccisRules, ReturnLevelRules) {
   nodest.intended_destination = nullptr;
   EXPECT_EQ(of(validate_nccis(ds, rules(), kYear, kMonth, kLa, nodest), "NC006").size(), 1u);
   EXPECT_TRUE(of(validate_nccis(ds, rules(), 2025, 1, uint16_t{888}, nodest), "NC006").empty()) << "no Year 11 in 888";
+  // NC007: records of academic age 15-16 in the return, no September Guarantee offers.
+  NccisOptions nosg = o;
+  nosg.september_guarantee = nullptr;
+  EXPECT_EQ(of(validate_nccis(ds, rules(), kYear, kMonth, kLa, nosg), "NC007").size(), 1u);
+  EXPECT_TRUE(of(validate_nccis(ds, rules(), kYear, kMonth, kLa, o), "NC007").empty());
 }
 
 TEST(NccisRules, PeopleRulesFire) {

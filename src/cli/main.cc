@@ -24,6 +24,7 @@
 #include "generate/generate.h"
 #include "export/xlsx.h"
 #include "io/folder.h"
+#include "nccis/destinations.h"
 #include "nccis/export.h"
 #include "nccis/la_codes.h"
 #include "nccis/rules.h"
@@ -406,8 +407,14 @@ int main(int argc, char** argv) {
       const Dataset ds = load_or_fail(a.c, rules, /*with_indicators=*/false, /*with_names=*/true);
       // From the store, a leaver is reported once, in the month the store recorded it.
       std::unordered_map<std::string, Date> left;
+      // From the store, the intended destinations and September Guarantee offers partner
+      // feeds stored (current versions); a --data folder has none (NC006 / NC007 warn).
+      nccis::PartnerRecords partner;
       if (!a.c.db.empty()) {
-        left = leaver_recorded_dates(*open_db(a.c.db));
+        auto db = open_db(a.c.db);
+        left = leaver_recorded_dates(*db);
+        partner = nccis::partner_records(intended_destinations(*db), guarantee_offers(*db));
+        o.partner = &partner;
         o.left_on = [&](uint32_t p) -> std::optional<Date> {
           const auto it = left.find(std::string(ds.people.id[p]));
           if (it == left.end()) return std::nullopt;

@@ -46,6 +46,8 @@ struct GuaranteeEntry {
 
 enum class LeaverPolicy : uint8_t { kIncludeEveryMonth, kExclude };
 
+struct PartnerRecords;  // destinations.h
+
 struct NccisOptions {
   // The date the person's cohort status changed to the leaver status they have now, if
   // known (the store can supply it from version history). Called only for leavers.
@@ -53,9 +55,12 @@ struct NccisOptions {
   LeaverPolicy leavers_without_date = LeaverPolicy::kIncludeEveryMonth;
 
   // Year 11 intended destination (ID01 code, e.g. 111) and September Guarantee entries.
-  // Pathways holds neither yet; when absent the elements are left out (and NC051 warns).
+  // When set, these callbacks are used as given; otherwise `partner` supplies both from the
+  // intended destinations and offers partner feeds stored (destinations.h); with neither the
+  // elements are left out (and NC006 / NC007 warn).
   std::function<std::optional<uint16_t>(uint32_t person)> intended_destination;
   std::function<std::vector<GuaranteeEntry>(uint32_t person)> september_guarantee;
+  const PartnerRecords* partner = nullptr;  // read from the store; nullptr = none (a --data folder)
 
   Date date_of_send = kNoDate;  // "today" for future-date checks and DateOfSend; kNoDate = today (UTC)
   std::string database_id;      // 3-digit NCCIS DatabaseID; when set, numeric person ids become 13-digit YoungPersonsIDs

@@ -5,6 +5,7 @@
 #include <cctype>
 #include <stdexcept>
 
+#include "nccis/destinations.h"
 #include "nccis/schema.h"
 
 namespace pathways::nccis {
@@ -145,8 +146,7 @@ void write_record(Writer& w, const Dataset& ds, const Rules& rules, const Select
   const People& P = ds.people;
   const uint32_t p = r.person;
   const ReportedActivity ra = reported_activity(ds, rules, r, sel.period.end);
-  std::vector<GuaranteeEntry> guarantee;
-  if (o.september_guarantee) guarantee = o.september_guarantee(p);
+  const std::vector<GuaranteeEntry> guarantee = record_guarantee(ds, sel, r, la, o);
 
   w.open(el::kYoungPersonsRecord);
 
@@ -207,12 +207,10 @@ void write_record(Writer& w, const Dataset& ds, const Rules& rules, const Select
   w.close(el::kCohort);
   w.close(el::kActivities);
 
-  if (r.dataset == ReturnDataset::kYear11 && o.intended_destination) {
-    if (const auto dest = o.intended_destination(p)) {
-      w.open(el::kIntendedDestination);
-      w.leaf(el::kIntendedDestinationYr11, fmt::format("{}", *dest));
-      w.close(el::kIntendedDestination);
-    }
+  if (const auto dest = record_destination(ds, sel, r, o)) {
+    w.open(el::kIntendedDestination);
+    w.leaf(el::kIntendedDestinationYr11, fmt::format("{}", *dest));
+    w.close(el::kIntendedDestination);
   }
 
   if (o.extensions) {

@@ -2,8 +2,9 @@
 //
 // One YoungPersonsRecord per record of the selection (cohort.h), in dataset order, with the
 // young person dataset (PersonalDetails), the September Guarantee and intended destination
-// datasets when the caller supplies them, the characteristics (LevelOfNeed) and the current
-// activity on the period end (Activities/Cohort). Element names come from schema.h only.
+// datasets when supplied (stored by partner feeds: destinations.h), the characteristics
+// (LevelOfNeed) and the current activity on the period end (Activities/Cohort). Element
+// names come from schema.h only.
 //
 // The text is UTF-8. Every value is escaped (& < > " ') and made safe: invalid UTF-8 and
 // characters XML 1.0 forbids (C0 controls other than tab, LF, CR; U+FFFE, U+FFFF) become

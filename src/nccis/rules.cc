@@ -8,6 +8,7 @@
 #include <unordered_map>
 
 #include "io/folder.h"
+#include "nccis/destinations.h"
 #include "report/render.h"
 
 namespace pathways::nccis {
@@ -33,7 +34,13 @@ constexpr std::array kRules = {
     NccisRule{"NC005", E, "database_id", "DatabaseID not 3 digits", "The NCCIS DatabaseID must be exactly 3 digits."},
     NccisRule{"NC006", W, "", "Intended destinations not supplied",
               "The return has Year 11 records but Pathways holds no intended destinations (ID01), so the intended "
-              "destination dataset is left out."},
+              "destination dataset is left out. Intended destinations are stored by school cohort feeds: a return "
+              "built from the store (--db) has them, one built from a --data folder has none."},
+    NccisRule{"NC007", W, "", "September Guarantee offers not supplied",
+              "The return has records of academic age 15 or 16 (the Year 11 and Year 12 guarantees) but Pathways "
+              "holds no September Guarantee offers, so the September Guarantee dataset is left out. Offers are "
+              "stored by September Guarantee feeds: a return built from the store (--db) has them, one built from "
+              "a --data folder has none."},
     // People.
     NccisRule{"NC010", E, "date_of_birth", "Date of birth missing",
               "A person without a date of birth cannot be placed in the cohort."},
@@ -98,6 +105,15 @@ constexpr std::array kRules = {
     NccisRule{"NC071", W, "cohort_status", "Transferred without the new LA",
               "Cohort status T needs TransferredToLACode, which Pathways does not hold; the record is sent "
               "without it."},
+    // Intended destinations and September Guarantee offers (stored by partner feeds).
+    NccisRule{"NC080", W, "intended_destination", "Intended destination outside Year 11",
+              "An intended destination is stored for this academic year for someone who is not in Year 11 "
+              "(academic age 15) on the period end; NCCIS collects it for Year 11 only, so it is not sent."},
+    NccisRule{"NC081", W, "intended_destination", "Intended destination without an NCCIS code",
+              "The stored intended destination is an activity code with no intended destination code (ID01), "
+              "e.g. a pre-16 code; the intended destination dataset is left out for this person."},
+    NccisRule{"NC082", W, "offer_date", "September Guarantee offer dated in the future",
+              "A September Guarantee offer sent in the return has an offer date after the date of send."},
 };
 
 struct Ctx {
@@ -169,12 +185,23 @@ void return_rules(Ctx& c, std::optional<uint16_t> la) {
   } else if (db.size() != 3 || db.find_first_not_of("0123456789") != std::string::npos) {
     c.add("NC005", kNoIndex, "database_id", fmt::format("DatabaseID '{}' is not 3 digits", printable(db)));
   }
-  if (!c.options.intended_destination) {
+  if (!c.options.intended_destination && !c.options.partner) {
     const auto y11 = std::count_if(c.sel.records.begin(), c.sel.records.end(),
                                    [](const NccisRecord& r) { return r.dataset == ReturnDataset::kYear11; });
     if (y11 > 0)
       c.add("NC006", kNoIndex, "",
-            fmt::format("{} Year 11 record(s) but no intended destinations supplied", static_cast<int64_t>(y11)));
+            fmt::format("{} Year 11 record(s) but no intended destinations supplied (they are stored by school "
+                        "cohort feeds; a --data folder has none)",
+                        static_cast<int64_t>(y11)));
+  }
+  if (!c.options.september_guarantee && !c.options.partner) {
+    const auto n = std::count_if(c.sel.records.begin(), c.sel.records.end(),
+                                 [](const NccisRecord& r) { return r.academic_age == 15 || r.academic_age == 16; });
+    if (n > 0)
+      c.add("NC007", kNoIndex, "",
+            fmt::format("{} record(s) of academic age 15-16 but no September Guarantee offers supplied (they are "
+                        "stored by September Guarantee feeds; a --data folder has none)",
+                        static_cast<int64_t>(n)));
   }
 }
 
@@ -367,6 +394,32 @@ void person_rules(Ctx& c, const NccisRecord& r, std::unordered_map<std::string, 
   activity_rules(c, r);
 }
 
+// Stored intended destinations and offers of a person in the return (NC080-NC082).
+void partner_rules(Ctx& c, const NccisRecord& r) {
+  if (!c.options.partner) return;
+  const uint32_t p = r.person;
+  const Period& per = c.sel.period;
+  if (!c.options.intended_destination) {
+    if (const IntendedDestination* d = stored_destination(*c.options.partner, c.ds.people.id[p], per.academic_year)) {
+      if (r.dataset != ReturnDataset::kYear11)
+        c.add("NC080", p, "intended_destination",
+              fmt::format("intended destination {} stored for {}-{:02} (school {}) but academic age is {}: not sent",
+                          d->activity_code, per.academic_year, (per.academic_year + 1) % 100, printable(d->school_id),
+                          r.academic_age));
+      else if (!intended_destination_code(d->activity_code))
+        c.add("NC081", p, "intended_destination",
+              fmt::format("intended destination {} has no intended destination code: not sent", d->activity_code));
+    }
+  }
+  for (const GuaranteeOffer* o : record_offers(c.ds, c.sel, r, c.options)) {
+    const auto date = parse_date(o->offer_date);
+    if (date && *date > per.date_of_send)
+      c.add("NC082", p, "offer_date",
+            fmt::format("September Guarantee {} offer dated {}, after the date of send {}", o->guarantee_year,
+                        format_date(*date), format_date(per.date_of_send)));
+  }
+}
+
 }  // namespace
 
 std::span<const NccisRule> nccis_rules() { return kRules; }
@@ -385,6 +438,7 @@ std::vector<NccisIssue> validate_selection(const Dataset& ds, const Rules& rules
   people_la_codes(c);
   std::unordered_map<std::string, uint32_t> upns, ulns, ids;
   for (const auto& r : sel.records) person_rules(c, r, upns, ulns, ids);
+  for (const auto& r : sel.records) partner_rules(c, r);
   const bool included = options.leavers_without_date == LeaverPolicy::kIncludeEveryMonth;
   for (const uint32_t p : sel.leavers_without_date)
     c.add("NC070", p, "cohort_status",
