@@ -271,6 +271,16 @@ TEST_P(PanelStore, ExportedCoachingFilesImportBackIdentically) {
     src.write("coaching/assessments.csv", f.assessments);
     src.write("coaching/contacts.csv", f.contacts + "Y12G,2026-02-07,,young_person,\n");
     src.write("coaching/panel_referrals.csv", std::string(kReferralsHeader) + kReferrals);
+    // Notes and action plans, text starting with = + - @ among them: written back as it is.
+    src.write("coaching/notes.csv", "person_id,date,coach_id,text,confidential\n"
+                                    "K2,2025-12-02,C1,=1+2,N\n"
+                                    "K2,2025-12-03,C1,\"Young carer, school told\",true\n"
+                                    "K1,2025-11-11,,@coach: phoned,0\n");
+    src.write("coaching/action_plans.csv",
+              "person_id,plan_date,goal,coach_id,closed_date,step_no,step_type,step_date,text,done_date\n"
+              "K2,2025-12-05,+Start college,C1,,1,action,2026-01-15,-Apply online,2026-01-10\n"
+              "K2,2025-12-05,+Start college,C1,,2,review,2026-03-01,Going well,\n"
+              "K1,2025-11-20,Find an apprenticeship,,,,,,,\n");
   }
   const Loaded l = load_panel(src);
   import_dataset(db(), l.ds, Rules::defaults(), "test", "tester");
@@ -279,7 +289,7 @@ TEST_P(PanelStore, ExportedCoachingFilesImportBackIdentically) {
   TempDir out;
   auto r = testing::shell(bin + " export coaching --db '" + url() + "' --out " + out.path() + " 2>&1");
   ASSERT_EQ(r.status, 0) << r.out;
-  EXPECT_NE(r.out.find("10 panel referrals"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("10 panel referrals, 3 notes, 2 action plans (2 steps)"), std::string::npos) << r.out;
   // The exported folder: the same people and activities, the exported coaching/ files.
   std::filesystem::copy_file(src / "people.csv", out / "people.csv");
   std::filesystem::copy_file(src / "activities.csv", out / "activities.csv");
@@ -297,10 +307,24 @@ TEST_P(PanelStore, ExportedCoachingFilesImportBackIdentically) {
     for (const auto& c : x.records.contacts)
       v.push_back("C" + std::string(x.ds.people.id[c.person]) + format_date(c.date) + "|" + c.coach_id + "|" +
                   std::to_string(static_cast<int>(c.with)) + std::to_string(static_cast<int>(c.mode)));
+    for (const auto& n : x.records.notes)
+      v.push_back("N" + std::string(x.ds.people.id[n.person]) + format_date(n.date) + "|" + n.coach_id + "|" + n.body + "|" +
+                  (n.confidential ? "Y" : "N"));
+    for (const auto& p : x.records.plans) {
+      std::string plan = "P" + std::string(x.ds.people.id[p.person]) + format_date(p.created) + "|" + p.goal + "|" + p.coach_id +
+                         "|" + (p.closed == kNoDate ? "" : format_date(p.closed));
+      for (const auto& st : p.steps)
+        plan += "|" + std::to_string(st.step_no) + (st.review ? "R" : "A") + format_date(st.date) + st.body +
+                (st.done == kNoDate ? "" : format_date(st.done));
+      v.push_back(plan);
+    }
     std::sort(v.begin(), v.end());
     return v;
   };
   EXPECT_EQ(canonical_all(back), canonical_all(l));
+  EXPECT_NE(testing::read_file(out / "coaching/notes.csv").find("\nK2,2025-12-02,C1,=1+2,N\n"), std::string::npos);
+  EXPECT_NE(testing::read_file(out / "coaching/action_plans.csv").find(",+Start college,C1,,1,action,2026-01-15,-Apply online,"),
+            std::string::npos);
   // `pathways import` of the exported folder into the same store: nothing new.
   r = testing::shell(bin + " import " + out.path() + " --db '" + url() + "' 2>&1");
   ASSERT_EQ(r.status, 0) << r.out;
@@ -314,7 +338,8 @@ TEST_P(PanelStore, ExportedCoachingFilesImportBackIdentically) {
   TempDir again;
   r = testing::shell(bin + " export coaching --db '" + second.url() + "' --out " + again.path() + " 2>&1");
   ASSERT_EQ(r.status, 0) << r.out;
-  for (const char* f : {"caseload.csv", "sessions.csv", "assessments.csv", "contacts.csv", "panel_referrals.csv"})
+  for (const char* f : {"caseload.csv", "sessions.csv", "assessments.csv", "contacts.csv", "panel_referrals.csv", "notes.csv",
+                        "action_plans.csv"})
     EXPECT_EQ(testing::read_file(again / (std::string("coaching/") + f)), testing::read_file(out / (std::string("coaching/") + f))) << f;
   // And the panel report from the store.
   r = testing::shell(bin + " report panel --year 2025 --db '" + second.url() + "' --format json 2>/dev/null");

@@ -12,7 +12,10 @@
 //                review (the plan reviewed on a date, with what was found).
 //
 // Notes, plans and steps are only added (and a step marked done, a plan closed); they are
-// numbered by the store (note_id, plan_id; step_no within a plan).
+// numbered by the store (note_id, plan_id; step_no within a plan). The records themselves
+// (CoachingNote, ActionPlan) are in coaching/records.h: they also travel as the folder's
+// coaching/notes.csv and coaching/action_plans.csv (imported by coaching/store.h, written by
+// coaching/export.h).
 #pragma once
 
 #include <cstdint>

@@ -23,7 +23,7 @@
 // files may be absent (a warning; read as empty). Unknown extra columns are ignored with a
 // warning, as elsewhere.
 //
-// An extension of formats.md (docs/coaching.md), read when present and silently empty when
+// Extensions of formats.md (docs/coaching.md), read when present and silently empty when
 // absent:
 //   coaching/panel_referrals.csv  person_id, school_id, referred_date, rag (red, amber,
 //                             green), reason (required); panel_date, decision
@@ -31,9 +31,10 @@
 //                             no_further_action), actions. (person_id, referred_date) once; a
 //                             decision or actions need a panel_date; panel_date not before
 //                             referred_date; reason up to 500 characters, actions up to 2,000.
-//   coaching/notes.csv        person_id, date, text (required); coach_id, confidential (yes/no:
-//                             Y/N, 1/0, true/false; empty = no). Text up to 4,000 characters;
-//                             an identical note (person, date, coach, text) once.
+//   coaching/notes.csv        person_id, date, text, confidential (yes/no: Y/N, 1/0,
+//                             true/false; required, never assumed); coach_id. Text up to
+//                             4,000 characters; an identical note (person, date, coach, text)
+//                             once.
 //   coaching/action_plans.csv one row per step of a plan: person_id, plan_date, goal
 //                             (required; the plan), coach_id, closed_date (the plan's, the same
 //                             on each of its rows), step_no, step_type (action, review),

@@ -26,7 +26,8 @@ void select_for_coaching(const World& world, Person& p, Rng& rng);
 // Writes the coaching records of p (a Year 11 joiner, or a Year 12 joiner found NEET in
 // the autumn), and p's referral to the NEET vulnerable group panel when their school refers
 // them in Year 11 (coaching/panel_referrals.csv: pupils of the programme's schools at high
-// latent risk, RAG rated by it, with the panel's decision a few weeks later). Nothing for
+// latent risk, the schools prioritising those they see most at risk, RAG rated by it, with
+// the panel's decision a few weeks later). Nothing for
 // people outside the programme's schools. The referral and the leave reasons' extra variety
 // draw from a generator of their own (keyed by person_id), so the other coaching records are
 // the same as without them.
