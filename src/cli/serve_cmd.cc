@@ -150,6 +150,7 @@ void add_serve_command(CLI::App& app) {
   cmd->add_option("--rules", args->options.rules_path, "rules file (default: built-in)");
   cmd->add_option("--dashboard", args->options.dashboard_path, "targets and national figures (default: built-in data/dashboard.json)");
   cmd->add_flag("--secure-cookies", args->options.secure_cookies, "mark cookies Secure and send HSTS (serving behind TLS)");
+  cmd->add_option("--programmes", args->options.programmes_path, "coaching programmes' session names (default: built-in data/programmes.json)");
   cmd->add_option("--roni-criteria", args->options.roni_criteria_path, "RONI criteria file (default: built-in data/roni.json)");
   cmd->add_option("--as-of", args->as_of, "treat this date as today (YYYY-MM-DD), e.g. for a fixed demo");
   cmd->add_option("--threads", args->options.threads, "worker threads (default 96)")->check(CLI::Range(1, 1024));

@@ -178,6 +178,7 @@ Impl::Impl(ServerOptions o) : options(std::move(o)), rules(Rules::load(options.r
   migrate(*write_db);
   accounts = std::make_unique<Accounts>(options.db_url);
   audit_log = std::make_unique<AuditLog>(options.db_url);
+  programmes = Programmes::load(options.programmes_path);
   roni_criteria_text = options.roni_criteria_path.empty() ? std::string(risk::kDefaultRoniJson)
                                                           : [&] {
                                                               std::ifstream in(options.roni_criteria_path, std::ios::binary);

@@ -35,6 +35,7 @@ struct ServerOptions {
   unsigned threads = 0;           // worker threads; 0 = a default that covers 64 keep-alive connections
   Date as_of = kNoDate;           // "today" for the dashboard and queues; kNoDate = the real date
   bool access_log = true;         // one line per request on stdout (no query strings, no ids)
+  std::string programmes_path;     // coaching programmes' session names; "" = built-in data/programmes.json
   std::string roni_criteria_path;  // RONI criteria (risk/criteria.h); "" = built-in data/roni.json
   int recording_day = 23;         // coaches' monthly recording day (1-31; coaching/recording.h)
 };

@@ -15,11 +15,6 @@ namespace pathways::web {
 
 namespace {
 
-// Default session names of the Pathways for All programme (seed 000).
-constexpr std::array<const char*, 7> kSessionNames = {
-    "Initial action plan",       "Detailed action plan", "Post-16 or career work experience",
-    "Group session on key themes", "Review against plan",  "Post-16 or career work experience",
-    "End of term review"};
 
 // The filter the user may use: a coach or school user is held to their own.
 MonthlyActivityFilter filter_for(const Ctx& ctx) {
@@ -55,7 +50,7 @@ std::string count_pct(const ActivityPanel& p, int64_t n) {
   return fmt::format("{} ({})", num(n), pct(p.pct(n)));
 }
 
-std::string panel_html(const ActivityPanel& p, bool year12) {
+std::string panel_html(const ActivityPanel& p, bool year12, const Programmes::Names& session_names) {
   const std::string y = year12 ? "Year 12: " : "Year 11: ";
   std::vector<std::pair<std::string, std::string>> rows = {
       {"On the caseload in the month", num(p.caseload)},
@@ -66,7 +61,7 @@ std::string panel_html(const ActivityPanel& p, bool year12) {
   std::string html = summary_list(rows);
   TableSpec sessions{y + "Sessions completed to date", {"Session", "Young people", "Share of caseload"}, {false, true, true}, {}};
   for (size_t i = 0; i < 7; ++i)
-    sessions.rows.push_back({fmt::format("{}. {}", i + 1, esc(kSessionNames[i])), num(p.sessions_completed[i]),
+    sessions.rows.push_back({fmt::format("{}. {}", i + 1, esc(session_names[i])), num(p.sessions_completed[i]),
                              pct(p.pct(p.sessions_completed[i]))});
   html += table(sessions);
   TableSpec assessments{y + "Assessments completed to date", {"Assessment", "Young people", "Share of caseload"}, {false, true, true}, {}};
@@ -214,10 +209,16 @@ std::string coaching_section(Ctx& ctx, uint32_t p) {
         items.push_back({e.left, "Left the caseload of coach " + e.coach_id,
                          e.leave_reason == LeaveReason::kNone ? "" : "Reason: " + std::string(kLeaveReasonNames[static_cast<size_t>(e.leave_reason) - 1])});
     }
+  // Session names of the person's programme (the newest caseload episode's).
+  std::string programme;
+  Date newest = kNoDate;
+  for (const auto& e : c.caseload)
+    if (e.person == p && e.joined > newest) newest = e.joined, programme = e.programme;
+  const Programmes::Names& session_names = ctx.app.programmes.sessions(programme);
   for (const auto& x : c.sessions)
     if (x.person == p) {
       count(x.mode);
-      items.push_back({x.date, fmt::format("Session {}: {}", x.number, kSessionNames[static_cast<size_t>(x.number - 1)]),
+      items.push_back({x.date, fmt::format("Session {}: {}", x.number, session_names[static_cast<size_t>(x.number - 1)]),
                        x.mode == ContactMode::kNone ? "" : "Held " + mode_label(x.mode)});
     }
   for (const auto& x : c.contacts)
@@ -261,7 +262,7 @@ std::string coaching_section(Ctx& ctx, uint32_t p) {
             button("Save contact", "govuk-button--secondary") + "</form>";
     html += "<h3 class=\"govuk-heading-s\">Record a session</h3>";
     std::vector<std::pair<std::string, std::string>> sessions;
-    for (int n = 1; n <= 7; ++n) sessions.push_back({std::to_string(n), fmt::format("{}. {}", n, kSessionNames[static_cast<size_t>(n - 1)])});
+    for (int n = 1; n <= 7; ++n) sessions.push_back({std::to_string(n), fmt::format("{}. {}", n, session_names[static_cast<size_t>(n - 1)])});
     html += "<form method=\"post\" action=\"/people/" + url_encode(id) + "/sessions\" novalidate>" + csrf +
             select("session_number", "Session", sessions, "1") +
             date_input("session_date", "Date of the session", "", "For example, 20 10 2026", "") +
@@ -610,9 +611,9 @@ void Impl::register_coaching_pages() {
                           "assessments completed on or before its last day; status on its last day.</p>",
                           esc(month_text(month)), esc(scope));
       main += "<div class=\"govuk-grid-row\"><div class=\"govuk-grid-column-one-half\"><h2 class=\"govuk-heading-m\">Year 11</h2>" +
-              panel_html(r.year11, false) +
+              panel_html(r.year11, false, programmes.sessions("")) +
               "</div><div class=\"govuk-grid-column-one-half\"><h2 class=\"govuk-heading-m\">Year 12</h2>" +
-              panel_html(r.year12, true) + "</div></div>";
+              panel_html(r.year12, true, programmes.sessions("")) + "</div></div>";
       ctx.audit("report", "monthly_activity", month, scope);
     }
     PageOptions o = ctx.page_options("Engagement coaching", "/coaching/monthly");

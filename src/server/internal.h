@@ -18,6 +18,7 @@
 
 #include "auth/accounts.h"
 #include "coaching/notes.h"
+#include "coaching/programmes.h"
 #include "coaching/records.h"
 #include "domain/rules.h"
 #include "engine/dataset.h"
@@ -88,6 +89,7 @@ struct Impl {
   Rules rules;
   DashboardConfig dashboard_config;
   ReportScope scope;
+  Programmes programmes;           // session names per coaching programme
   risk::Criteria roni_criteria;   // the RONI criteria registers are scored with
   std::string roni_criteria_text;  // the criteria file as read, frozen with each register
   std::unique_ptr<Accounts> accounts;
