@@ -17,6 +17,7 @@
 #include "coaching/records.h"
 #include "coaching/store.h"
 #include "domain/rules.h"
+#include "cli/common.h"
 #include "io/folder.h"
 #include "store/db.h"
 #include "store/store.h"
@@ -25,11 +26,8 @@ namespace pathways {
 
 namespace {
 
-constexpr int kBadInput = 2;
-
-struct BadInput : std::runtime_error {
-  using std::runtime_error::runtime_error;
-};
+using cli::BadInput;
+using cli::load_rules;
 
 struct PanelArgs {
   int year = 0;
@@ -39,24 +37,6 @@ struct PanelArgs {
 struct ExportArgs {
   std::string db, out, rules;
 };
-
-Rules load_rules(const std::string& given) {
-  std::string path = given;
-  if (path.empty())
-    if (const char* env = std::getenv("PATHWAYS_RULES")) path = env;
-  try {
-    return Rules::load(path);
-  } catch (const std::exception& e) {
-    throw BadInput(e.what());
-  }
-}
-
-void print_issues(const LoadReport& report) {
-  for (const auto& w : report.warnings) std::cerr << "warning: " << format_issue(w) << "\n";
-  for (const auto& e : report.errors) std::cerr << "error: " << format_issue(e) << "\n";
-  if (report.error_count > report.errors.size())
-    std::cerr << fmt::format("... and {} more errors\n", report.error_count - report.errors.size());
-}
 
 // People, activities and coaching records of a folder or the store, all checked.
 std::pair<Dataset, CoachingRecords> load_all(const std::string& data, const std::string& db_url, const Rules& rules) {
@@ -75,22 +55,11 @@ std::pair<Dataset, CoachingRecords> load_all(const std::string& data, const std:
     if (report.ok()) records = load_coaching(data, ds, report);
   }
   if (!report.ok() || !records) {
-    print_issues(report);
+    cli::print_issues(report);
     throw BadInput(fmt::format("{}: {} error(s); nothing was done", data.empty() ? redact_url(db_url) : data, report.error_count));
   }
   for (const auto& w : report.warnings) std::cerr << "warning: " << format_issue(w) << "\n";
   return {std::move(ds), std::move(*records)};
-}
-
-void write_file_atomically(const std::string& path, const std::string& content) {
-  const std::string tmp = path + ".tmp";
-  FILE* f = std::fopen(tmp.c_str(), "wb");
-  if (!f) throw std::runtime_error(fmt::format("{}: cannot write: {}", path, std::strerror(errno)));
-  const bool ok = std::fwrite(content.data(), 1, content.size(), f) == content.size();
-  if (std::fclose(f) != 0 || !ok || std::rename(tmp.c_str(), path.c_str()) != 0) {
-    std::remove(tmp.c_str());
-    throw std::runtime_error(fmt::format("{}: write failed", path));
-  }
 }
 
 void run_panel(const PanelArgs& a) {
@@ -107,13 +76,7 @@ void run_panel(const PanelArgs& a) {
   if (a.format == "json") out = to_json(r).dump(2) + "\n";
   else if (a.format == "csv") out = to_csv(r);
   else out = render_table(r);
-  if (!a.out.empty()) {
-    write_file_atomically(a.out, out);
-    std::cerr << fmt::format("wrote {}\n", a.out);
-  } else {
-    std::fwrite(out.data(), 1, out.size(), stdout);
-    std::fflush(stdout);
-  }
+  cli::emit(a.out, out);
 }
 
 void run_export(const ExportArgs& a) {
@@ -124,22 +87,6 @@ void run_export(const ExportArgs& a) {
       "wrote {}/coaching: {} caseload episodes, {} sessions, {} assessments, {} contacts, {} panel referrals, {} notes, "
       "{} action plans ({} steps)\n",
       a.out, s.caseload, s.sessions, s.assessments, s.contacts, s.referrals, s.notes, s.plans, s.plan_steps);
-}
-
-template <typename F>
-void guarded(F&& f) {
-  try {
-    f();
-  } catch (const BadInput& e) {
-    std::cerr << "error: " << e.what() << "\n";
-    throw CLI::RuntimeError(kBadInput);
-  } catch (const DbError& e) {
-    std::cerr << "error: database: " << e.what() << "\n";
-    throw CLI::RuntimeError(1);
-  } catch (const std::exception& e) {
-    std::cerr << "error: " << e.what() << "\n";
-    throw CLI::RuntimeError(1);
-  }
 }
 
 }  // namespace
@@ -161,14 +108,14 @@ void add_coaching_commands(CLI::App& app) {
   panel->add_option("--format", p->format, "table, json or csv")->check(CLI::IsMember({"table", "json", "csv"}));
   panel->add_option("--out", p->out, "file to write instead of standard output");
   panel->add_option("--rules", p->rules, "rules file (default: built-in, or $PATHWAYS_RULES)");
-  panel->callback([p] { guarded([&] { run_panel(*p); }); });
+  panel->callback([p] { cli::guarded([&] { run_panel(*p); }); });
 
   auto e = std::make_shared<ExportArgs>();
   auto* coaching = exporter->add_subcommand("coaching", "write the store's coaching records as a folder's coaching/ files");
   coaching->add_option("--db", e->db, "store: sqlite:PATH or postgresql://...")->required();
   coaching->add_option("--out", e->out, "folder to write (its coaching/ subfolder)")->required();
   coaching->add_option("--rules", e->rules, "rules file (default: built-in, or $PATHWAYS_RULES)");
-  coaching->callback([e] { guarded([&] { run_export(*e); }); });
+  coaching->callback([e] { cli::guarded([&] { run_export(*e); }); });
 }
 
 }  // namespace pathways

@@ -23,8 +23,6 @@ namespace pathways {
 
 namespace {
 
-constexpr int kBadInput = 2;
-
 struct UserArgs {
   std::string db, username, role, school, coach, by, format = "table";
   bool password_stdin = false;
@@ -33,22 +31,15 @@ struct UserArgs {
 
 std::string who(const UserArgs& a) { return cli::invoking_user(a.by); }
 
-// Runs a command, turning its failures into a message and an exit status.
+// Runs a command: account errors are the user's to fix (exit status 2), like any bad input.
 void guarded(const std::function<void()>& command) {
-  try {
-    command();
-  } catch (const CLI::Error&) {
-    throw;
-  } catch (const AccountError& e) {
-    std::cerr << "error: " << e.what() << "\n";
-    throw CLI::RuntimeError(kBadInput);
-  } catch (const DbError& e) {
-    std::cerr << "error: database: " << e.what() << "\n";
-    throw CLI::RuntimeError(1);
-  } catch (const std::exception& e) {
-    std::cerr << "error: " << e.what() << "\n";
-    throw CLI::RuntimeError(1);
-  }
+  cli::guarded([&] {
+    try {
+      command();
+    } catch (const AccountError& e) {
+      throw cli::BadInput(e.what());
+    }
+  });
 }
 
 // One line of standard input, without its line ending.

@@ -496,8 +496,11 @@ void Impl::register_risk_pages() {
           if (errors.empty()) {
             try {
               std::lock_guard lock(write_mutex);
-              Dataset ds = load_with_indicators(*this);
-              risk::moderate(*write_db, ds, r->first, person, r->second, action, reason, ctx.user().username);
+              // Only an addition needs the indicators (to check the pupil's school that year).
+              Dataset with_indicators;
+              const Dataset* ds = &ctx.data->ds;
+              if (action == "add") ds = &(with_indicators = load_with_indicators(*this));
+              risk::moderate(*write_db, *ds, r->first, person, r->second, action, reason, ctx.user().username);
             } catch (const risk::RegisterError& e) {
               errors.push_back({field + "-person", e.what()});
             }
