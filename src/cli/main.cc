@@ -325,20 +325,21 @@ int main(int argc, char** argv) {
       c.rules_path = import_rules;
       const Rules rules = load_rules(c);
       LoadReport report;
-      const Dataset ds = load_folder(import_dir, rules, report);
+      // people.csv is read whole; activities.csv and indicators.csv stream into the store
+      // inside the transaction below, which rolls back if they have any error.
+      Dataset people = load_people(import_dir, rules, report);
       // The folder's coaching/ records, when it has them: checked before anything is stored.
       std::optional<CoachingRecords> coaching;
       if (report.ok() && std::filesystem::is_directory(std::filesystem::path(import_dir) / "coaching"))
-        coaching = load_coaching(import_dir, ds, report);
+        coaching = load_coaching(import_dir, people, report);
       const std::string error_file = import_dir + "/import-errors.csv";
-      if (!report.ok()) {
+      auto refuse = [&] {
         print_issues(report);
         if (write_issue_csv(error_file, report))
           std::cerr << fmt::format("error report written to {}\n", error_file);
         throw BadInput(fmt::format("{}: {} error(s); nothing was imported", import_dir, report.error_count));
-      }
-      std::remove(error_file.c_str());
-      for (const auto& w : report.warnings) std::cerr << "warning: " << format_issue(w) << "\n";
+      };
+      if (!report.ok()) refuse();
       if (import_user.empty()) {
         const char* u = std::getenv("USER");
         import_user = u ? u : "unknown";
@@ -350,14 +351,20 @@ int main(int argc, char** argv) {
       ImportSummary s;
       CoachingImportSummary cs;
       try {
-        s = import_dataset_locked(*db, ds, rules, import_dir, import_user);
-        if (coaching) cs = import_coaching_locked(*db, *coaching, ds, import_user);
+        s = import_folder_locked(*db, import_dir, people, rules, report, import_dir, import_user);
+        if (!report.ok()) {
+          db->rollback();
+          refuse();
+        }
+        if (coaching) cs = import_coaching_locked(*db, *coaching, people, import_user);
         if (s.changed() || cs.changed()) db->commit();
         else db->rollback();  // records nothing
       } catch (...) {
         db->rollback();
         throw;
       }
+      std::remove(error_file.c_str());
+      for (const auto& w : report.warnings) std::cerr << "warning: " << format_issue(w) << "\n";
       if (!s.changed()) {
         std::cout << fmt::format("{}: nothing new ({} people, {} activities, {} indicator rows already stored)\n",
                                  import_dir, s.people_unchanged, s.activities_unchanged, s.indicators_unchanged);

@@ -7,6 +7,7 @@
 #include <cmath>
 #include <optional>
 #include <thread>
+#include <tuple>
 
 #include <fmt/format.h>
 
@@ -367,18 +368,65 @@ std::optional<NeetReason> parse_neet_reason(std::string_view v) {
   return std::nullopt;
 }
 
-void read_activities(RecordSource& csv, const Rules& rules, Dataset& ds, LoadReport& report) {
-  Header h(csv, {"person_id", "activity_code", "start_date"},
-           {"end_date", "verified_date", "review_date", "provider_id", "neet_reason", "source"}, report);
-  if (!h.ok()) return;
-  const int c_id = h("person_id"), c_code = h("activity_code"), c_start = h("start_date"),
-            c_end = h("end_date"), c_ver = h("verified_date"), c_rev = h("review_date"),
-            c_prov = h("provider_id"), c_reason = h("neet_reason"), c_src = h("source");
-  Activities& A = ds.activities;
-  std::vector<uint32_t> person;  // per row, file order
-  if (auto* file = dynamic_cast<CsvReader*>(&csv)) {
-    const size_t n = file->estimated_records();
-    person.reserve(n);
+}  // namespace
+
+struct ActivityStream::Impl {
+  RecordSource& csv;
+  const Rules& rules;
+  Dataset& ds;
+  LoadReport& report;
+  Header h;
+  int c_id, c_code, c_start, c_end, c_ver, c_rev, c_prov, c_reason, c_src;
+  uint32_t last = kNoIndex;  // rows usually come grouped by person, in people.csv order
+  struct Key {
+    uint32_t person;
+    uint16_t code;
+    Date start;
+    uint32_t line;
+    auto tie() const { return std::tie(person, code, start, line); }
+  };
+  std::vector<Key> keys;  // every row read, for the duplicate check
+
+  Impl(RecordSource& c, const Rules& r, Dataset& d, LoadReport& rep)
+      : csv(c),
+        rules(r),
+        ds(d),
+        report(rep),
+        h(c, {"person_id", "activity_code", "start_date"},
+          {"end_date", "verified_date", "review_date", "provider_id", "neet_reason", "source"}, rep) {
+    c_id = h("person_id"), c_code = h("activity_code"), c_start = h("start_date"), c_end = h("end_date"),
+    c_ver = h("verified_date"), c_rev = h("review_date"), c_prov = h("provider_id"), c_reason = h("neet_reason"),
+    c_src = h("source");
+  }
+};
+
+ActivityStream::ActivityStream(RecordSource& csv, const Rules& rules, Dataset& ds, LoadReport& report)
+    : impl_(std::make_unique<Impl>(csv, rules, ds, report)) {}
+ActivityStream::~ActivityStream() = default;
+
+void ActivityChunk::clear() {
+  person.clear();
+  rows.code.clear();
+  rows.start.clear();
+  rows.end.clear();
+  rows.verified.clear();
+  rows.review.clear();
+  rows.neet_reason.clear();
+  rows.provider.clear();
+  rows.source.clear();
+  rows.line.clear();
+}
+
+bool ActivityStream::next(ActivityChunk& out, size_t max_rows) {
+  Impl& m = *impl_;
+  out.clear();
+  if (!m.h.ok()) return false;
+  RecordSource& csv = m.csv;
+  LoadReport& report = m.report;
+  Activities& A = out.rows;
+  if (auto* file = dynamic_cast<CsvReader*>(&csv); file && A.code.capacity() == 0) {
+    const size_t n = std::min(max_rows, file->estimated_records());
+    out.person.reserve(n);
     A.code.reserve(n);
     A.start.reserve(n);
     A.end.reserve(n);
@@ -388,60 +436,228 @@ void read_activities(RecordSource& csv, const Rules& rules, Dataset& ds, LoadRep
     A.provider.reserve(n);
     A.source.reserve(n);
     A.line.reserve(n);
+    if (max_rows == SIZE_MAX) m.keys.reserve(n);
   }
-  uint32_t last = kNoIndex;  // rows usually come grouped by person, in people.csv order
-  while (csv.next()) {
+  while (out.person.size() < max_rows && csv.next()) {
     if (report.error_count >= LoadReport::kMaxErrors) break;
     Row r{csv, report};
-    if (csv.size() != h.width()) {
-      r.error("", "", fmt::format("has {} fields but the header has {}", csv.size(), h.width()));
+    if (csv.size() != m.h.width()) {
+      r.error("", "", fmt::format("has {} fields but the header has {}", csv.size(), m.h.width()));
       continue;
     }
-    const std::string_view id = r.text(c_id, "person_id", true, 64);
+    const std::string_view id = r.text(m.c_id, "person_id", true, 64);
     uint32_t p = kNoIndex;
     if (!id.empty() && !r.bad) {
-      p = find_person_near(ds, id, last);
+      p = find_person_near(m.ds, id, m.last);
       if (p == kNoIndex) r.error("person_id", id, "no such person in people.csv");
-      else last = p;
+      else m.last = p;
     }
     uint16_t code = 0;
     {
-      const std::string_view v = r.get(c_code);
+      const std::string_view v = r.get(m.c_code);
       uint64_t n = 0;
       std::optional<uint16_t> idx;
-      if (v.size() == 3 && parse_uint(v, 999, n)) idx = rules.code_index(static_cast<int>(n));
+      if (v.size() == 3 && parse_uint(v, 999, n)) idx = m.rules.code_index(static_cast<int>(n));
       if (v.empty()) r.error("activity_code", v, "a value is required");
       else if (!idx) r.error("activity_code", v, "unknown activity code");
       else code = *idx;
     }
-    const Date start = r.date(c_start, "start_date", true);
-    const Date end = r.date(c_end, "end_date", false);
-    const Date ver = r.date(c_ver, "verified_date", false);
-    const Date rev = r.date(c_rev, "review_date", false);
+    const Date start = r.date(m.c_start, "start_date", true);
+    const Date end = r.date(m.c_end, "end_date", false);
+    const Date ver = r.date(m.c_ver, "verified_date", false);
+    const Date rev = r.date(m.c_rev, "review_date", false);
     if (start != kNoDate && end != kNoDate && end < start)
-      r.error("end_date", r.get(c_end), "end_date is before start_date");
+      r.error("end_date", r.get(m.c_end), "end_date is before start_date");
     if (start != kNoDate && ver != kNoDate && ver < start)
-      r.error("verified_date", r.get(c_ver), "verified_date is before start_date");
+      r.error("verified_date", r.get(m.c_ver), "verified_date is before start_date");
     NeetReason reason = NeetReason::kNone;
-    if (auto v = r.get(c_reason); !v.empty()) {
+    if (auto v = r.get(m.c_reason); !v.empty()) {
       if (auto nr = parse_neet_reason(v)) reason = *nr;
       else r.error("neet_reason", v, "expected awaiting_start, applied, supported, not_ready or unwilling");
     }
-    const std::string_view prov = r.text(c_prov, "provider_id", false, 64);
-    const std::string_view src = r.text(c_src, "source", false, 64);
+    const std::string_view prov = r.text(m.c_prov, "provider_id", false, 64);
+    const std::string_view src = r.text(m.c_src, "source", false, 64);
     if (r.bad) continue;
-    person.push_back(p);
+    const auto line = static_cast<uint32_t>(csv.line());
+    m.keys.push_back({p, code, start, line});
+    out.person.push_back(p);
     A.code.push_back(code);
     A.start.push_back(start);
     A.end.push_back(end);
     A.verified.push_back(ver);
     A.review.push_back(rev);
     A.neet_reason.push_back(reason);
-    A.provider.push_back(prov.empty() ? kNoIndex : ds.providers.intern(prov));
-    A.source.push_back(src.empty() ? kNoIndex : ds.sources.intern(src));
-    A.line.push_back(static_cast<uint32_t>(csv.line()));
+    A.provider.push_back(prov.empty() ? kNoIndex : m.ds.providers.intern(prov));
+    A.source.push_back(src.empty() ? kNoIndex : m.ds.sources.intern(src));
+    A.line.push_back(line);
   }
+  return !out.person.empty();
+}
+
+void ActivityStream::finish() {
+  Impl& m = *impl_;
+  if (!m.report.ok()) return;
+  // An activity is identified by person, code and start date (the store keeps its
+  // versions under that key): a second row with the same key is a duplicate of the first.
+  std::sort(m.keys.begin(), m.keys.end(), [](const Impl::Key& a, const Impl::Key& b) { return a.tie() < b.tie(); });
+  std::vector<std::pair<uint32_t, uint32_t>> repeats;  // (line, line of the first)
+  for (size_t k = 1, first = 0; k < m.keys.size(); ++k) {
+    const auto& a = m.keys[k];
+    const auto& f = m.keys[first];
+    if (a.person == f.person && a.code == f.code && a.start == f.start) repeats.emplace_back(a.line, f.line);
+    else first = k;
+  }
+  m.keys = {};
+  std::sort(repeats.begin(), repeats.end());
+  for (const auto& [line, first] : repeats)
+    m.report.error({m.csv.name(), line, "", "",
+                    fmt::format("duplicate of the activity on line {} (same person, activity_code and start_date)",
+                                first)});
+}
+
+struct IndicatorStream::Impl {
+  RecordSource& csv;
+  Dataset& ds;
+  LoadReport& report;
+  Header h;
+  int c_id, c_year, c_yg, c_school, c_att, c_susp, c_excl, c_band;
+  std::vector<int> c_flags;
+  uint32_t last = kNoIndex;
+  std::vector<std::pair<uint64_t, uint32_t>> keys;  // (person << 16 | year, line) of every row read
+
+  static std::vector<std::string_view> optional_columns() {
+    std::vector<std::string_view> optional = {"school_id", "attendance_pct", "suspensions", "permanent_exclusions",
+                                              "attainment_band"};
+    for (auto f : indicator_flag_names()) optional.push_back(f);
+    return optional;
+  }
+  Impl(RecordSource& c, Dataset& d, LoadReport& rep)
+      : csv(c), ds(d), report(rep), h(c, {"person_id", "academic_year", "year_group"}, optional_columns(), rep) {
+    c_id = h("person_id"), c_year = h("academic_year"), c_yg = h("year_group"), c_school = h("school_id"),
+    c_att = h("attendance_pct"), c_susp = h("suspensions"), c_excl = h("permanent_exclusions"),
+    c_band = h("attainment_band");
+    for (auto f : indicator_flag_names()) c_flags.push_back(h(f));
+  }
+};
+
+IndicatorStream::IndicatorStream(RecordSource& csv, Dataset& ds, LoadReport& report)
+    : impl_(std::make_unique<Impl>(csv, ds, report)) {}
+IndicatorStream::~IndicatorStream() = default;
+
+void IndicatorChunk::clear() {
+  line.clear();
+  rows.person.clear();
+  rows.academic_year.clear();
+  rows.year_group.clear();
+  rows.school.clear();
+  rows.attendance_pct.clear();
+  rows.suspensions.clear();
+  rows.permanent_exclusions.clear();
+  rows.flags.clear();
+  rows.attainment_band.clear();
+}
+
+bool IndicatorStream::next(IndicatorChunk& out, size_t max_rows) {
+  Impl& m = *impl_;
+  out.clear();
+  if (!m.h.ok()) return false;
+  RecordSource& csv = m.csv;
+  LoadReport& report = m.report;
+  Indicators& I = out.rows;
+  while (I.size() < max_rows && csv.next()) {
+    if (report.error_count >= LoadReport::kMaxErrors) break;
+    Row r{csv, report};
+    if (csv.size() != m.h.width()) {
+      r.error("", "", fmt::format("has {} fields but the header has {}", csv.size(), m.h.width()));
+      continue;
+    }
+    const std::string_view id = r.text(m.c_id, "person_id", true, 64);
+    uint32_t p = kNoIndex;
+    if (!id.empty() && !r.bad) {
+      p = find_person_near(m.ds, id, m.last);
+      if (p == kNoIndex) r.error("person_id", id, "no such person in people.csv");
+      else m.last = p;
+    }
+    uint64_t year = 0, yg = 0, susp = 0, excl = 0;
+    if (auto v = r.get(m.c_year); !parse_uint(v, 2199, year) || year < 1990 || v.size() != 4)
+      r.error("academic_year", v, "expected the start year of the academic year, e.g. 2024");
+    if (auto v = r.get(m.c_yg); !parse_uint(v, 14, yg) || yg < 1)
+      r.error("year_group", v, "expected a year group from 1 to 14");
+    float att = std::nanf("");
+    if (auto v = r.get(m.c_att); !v.empty()) {
+      char* endp = nullptr;
+      std::string tmp(v);
+      const double d = std::strtod(tmp.c_str(), &endp);
+      if (endp != tmp.c_str() + tmp.size() || !(d >= 0.0 && d <= 100.0))
+        r.error("attendance_pct", v, "expected a percentage from 0 to 100");
+      else att = static_cast<float>(d);
+    }
+    if (auto v = r.get(m.c_susp); !v.empty() && !parse_uint(v, 1000, susp))
+      r.error("suspensions", v, "expected a count from 0 to 1000");
+    if (auto v = r.get(m.c_excl); !v.empty() && !parse_uint(v, 100, excl))
+      r.error("permanent_exclusions", v, "expected a count from 0 to 100");
+    uint32_t flags = 0;
+    for (size_t k = 0; k < m.c_flags.size(); ++k) {
+      const std::string_view v = r.get(m.c_flags[k]);
+      if (v.empty()) continue;
+      auto yn = parse_yes_no(v);
+      if (!yn) r.error(indicator_flag_names()[k], v, "expected Y/N, 1/0 or true/false");
+      else if (*yn) flags |= 1u << k;
+    }
+    uint8_t band = 0;
+    if (auto v = r.get(m.c_band); !v.empty()) {
+      if (v == "low") band = 1;
+      else if (v == "middle") band = 2;
+      else if (v == "high") band = 3;
+      else r.error("attainment_band", v, "expected low, middle or high");
+    }
+    const std::string_view school = r.text(m.c_school, "school_id", false, 64);
+    if (r.bad) continue;
+    const auto line = static_cast<uint32_t>(csv.line());
+    m.keys.emplace_back((uint64_t{p} << 16) | year, line);
+    out.line.push_back(line);
+    I.person.push_back(p);
+    I.academic_year.push_back(static_cast<uint16_t>(year));
+    I.year_group.push_back(static_cast<uint8_t>(yg));
+    I.school.push_back(school.empty() ? kNoIndex : m.ds.schools.intern(school));
+    I.attendance_pct.push_back(att);
+    I.suspensions.push_back(static_cast<uint16_t>(susp));
+    I.permanent_exclusions.push_back(static_cast<uint16_t>(excl));
+    I.flags.push_back(flags);
+    I.attainment_band.push_back(band);
+  }
+  return !I.person.empty();
+}
+
+void IndicatorStream::finish() {
+  Impl& m = *impl_;
+  // One row per person per academic year: sort (person, year, line) keys and compare neighbours.
+  std::sort(m.keys.begin(), m.keys.end());
+  std::vector<std::tuple<uint32_t, uint32_t, uint16_t>> repeats;  // (line, line of the first, year)
+  for (size_t k = 1, first = 0; k < m.keys.size(); ++k) {
+    if (m.keys[k].first == m.keys[first].first)
+      repeats.emplace_back(m.keys[k].second, m.keys[first].second, static_cast<uint16_t>(m.keys[k].first & 0xFFFF));
+    else first = k;
+  }
+  m.keys = {};
+  std::sort(repeats.begin(), repeats.end());
+  for (const auto& [line, first, year] : repeats)
+    m.report.error({m.csv.name(), line, "academic_year", std::to_string(year),
+                    fmt::format("this person already has indicators for this year on line {}", first)});
+}
+
+namespace {
+
+void read_activities(RecordSource& csv, const Rules& rules, Dataset& ds, LoadReport& report) {
+  ActivityStream stream(csv, rules, ds, report);
+  ActivityChunk all;
+  stream.next(all, SIZE_MAX);
   if (!report.ok()) return;
+  stream.finish();
+  if (!report.ok()) return;
+  Activities& A = ds.activities;
+  A = std::move(all.rows);
+  std::vector<uint32_t>& person = all.person;  // per row, file order
 
   // Group by person (a stable counting sort keeps file order within each person).
   const size_t np = ds.people.size();
@@ -469,107 +685,14 @@ void read_activities(RecordSource& csv, const Rules& rules, Dataset& ds, LoadRep
   permute(A.provider);
   permute(A.source);
   permute(A.line);
-
-  // An activity is identified by person, code and start date (the store keeps its
-  // versions under that key): a second row with the same key is a duplicate.
-  for (size_t p = 0; p < np; ++p) {
-    for (uint32_t a = ds.activity_begin[p]; a < ds.activity_begin[p + 1]; ++a) {
-      for (uint32_t b = ds.activity_begin[p]; b < a; ++b) {
-        if (A.code[a] == A.code[b] && A.start[a] == A.start[b]) {
-          report.error({csv.name(), A.line[a], "", "",
-                        fmt::format("duplicate of the activity on line {} (same person, activity_code and start_date)",
-                                    A.line[b])});
-          break;
-        }
-      }
-    }
-  }
 }
 
 void read_indicators(RecordSource& csv, Dataset& ds, LoadReport& report) {
-  std::vector<std::string_view> optional = {"school_id", "attendance_pct", "suspensions", "permanent_exclusions",
-                                            "attainment_band"};
-  for (auto f : indicator_flag_names()) optional.push_back(f);
-  Header h(csv, {"person_id", "academic_year", "year_group"}, optional, report);
-  if (!h.ok()) return;
-  const int c_id = h("person_id"), c_year = h("academic_year"), c_yg = h("year_group"), c_school = h("school_id"),
-            c_att = h("attendance_pct"), c_susp = h("suspensions"), c_excl = h("permanent_exclusions"),
-            c_band = h("attainment_band");
-  std::vector<int> c_flags;
-  for (auto f : indicator_flag_names()) c_flags.push_back(h(f));
-  Indicators& I = ds.indicators;
-  std::vector<uint32_t> lines;
-  uint32_t last = kNoIndex;
-  while (csv.next()) {
-    if (report.error_count >= LoadReport::kMaxErrors) break;
-    Row r{csv, report};
-    if (csv.size() != h.width()) {
-      r.error("", "", fmt::format("has {} fields but the header has {}", csv.size(), h.width()));
-      continue;
-    }
-    const std::string_view id = r.text(c_id, "person_id", true, 64);
-    uint32_t p = kNoIndex;
-    if (!id.empty() && !r.bad) {
-      p = find_person_near(ds, id, last);
-      if (p == kNoIndex) r.error("person_id", id, "no such person in people.csv");
-      else last = p;
-    }
-    uint64_t year = 0, yg = 0, susp = 0, excl = 0;
-    if (auto v = r.get(c_year); !parse_uint(v, 2199, year) || year < 1990 || v.size() != 4)
-      r.error("academic_year", v, "expected the start year of the academic year, e.g. 2024");
-    if (auto v = r.get(c_yg); !parse_uint(v, 14, yg) || yg < 1)
-      r.error("year_group", v, "expected a year group from 1 to 14");
-    float att = std::nanf("");
-    if (auto v = r.get(c_att); !v.empty()) {
-      char* endp = nullptr;
-      std::string tmp(v);
-      const double d = std::strtod(tmp.c_str(), &endp);
-      if (endp != tmp.c_str() + tmp.size() || !(d >= 0.0 && d <= 100.0))
-        r.error("attendance_pct", v, "expected a percentage from 0 to 100");
-      else att = static_cast<float>(d);
-    }
-    if (auto v = r.get(c_susp); !v.empty() && !parse_uint(v, 1000, susp))
-      r.error("suspensions", v, "expected a count from 0 to 1000");
-    if (auto v = r.get(c_excl); !v.empty() && !parse_uint(v, 100, excl))
-      r.error("permanent_exclusions", v, "expected a count from 0 to 100");
-    uint32_t flags = 0;
-    for (size_t k = 0; k < c_flags.size(); ++k) {
-      const std::string_view v = r.get(c_flags[k]);
-      if (v.empty()) continue;
-      auto yn = parse_yes_no(v);
-      if (!yn) r.error(indicator_flag_names()[k], v, "expected Y/N, 1/0 or true/false");
-      else if (*yn) flags |= 1u << k;
-    }
-    uint8_t band = 0;
-    if (auto v = r.get(c_band); !v.empty()) {
-      if (v == "low") band = 1;
-      else if (v == "middle") band = 2;
-      else if (v == "high") band = 3;
-      else r.error("attainment_band", v, "expected low, middle or high");
-    }
-    const std::string_view school = r.text(c_school, "school_id", false, 64);
-    if (r.bad) continue;
-    lines.push_back(static_cast<uint32_t>(csv.line()));
-    I.person.push_back(p);
-    I.academic_year.push_back(static_cast<uint16_t>(year));
-    I.year_group.push_back(static_cast<uint8_t>(yg));
-    I.school.push_back(school.empty() ? kNoIndex : ds.schools.intern(school));
-    I.attendance_pct.push_back(att);
-    I.suspensions.push_back(static_cast<uint16_t>(susp));
-    I.permanent_exclusions.push_back(static_cast<uint16_t>(excl));
-    I.flags.push_back(flags);
-    I.attainment_band.push_back(band);
-  }
-  // One row per person per academic year: sort (person, year, row) keys and compare neighbours.
-  std::vector<std::pair<uint64_t, uint32_t>> keys(I.size());
-  for (uint32_t i = 0; i < I.size(); ++i) keys[i] = {(uint64_t{I.person[i]} << 16) | I.academic_year[i], i};
-  std::sort(keys.begin(), keys.end());
-  for (size_t k = 1; k < keys.size(); ++k) {
-    if (keys[k].first != keys[k - 1].first) continue;
-    const uint32_t row = keys[k].second, first = keys[k - 1].second;
-    report.error({csv.name(), lines[row], "academic_year", std::to_string(I.academic_year[row]),
-                  fmt::format("this person already has indicators for this year on line {}", lines[first])});
-  }
+  IndicatorStream stream(csv, ds, report);
+  IndicatorChunk all;
+  stream.next(all, SIZE_MAX);
+  stream.finish();
+  ds.indicators = std::move(all.rows);
 }
 
 }  // namespace
@@ -588,6 +711,22 @@ Dataset load_records(RecordSource& people, RecordSource& activities, RecordSourc
   }
   if (!report.ok()) return Dataset{};
   derive(ds, rules);
+  return ds;
+}
+
+Dataset load_people(const std::string& dir, const Rules& rules, LoadReport& report, const LoadOptions& options) {
+  for (const char* f : {"people.csv", "activities.csv"}) {
+    if (!file_exists(dir + "/" + f)) report.error({f, 0, "", "", fmt::format("missing from {}", dir)});
+  }
+  if (!report.ok()) return Dataset{};
+  Dataset ds;
+  try {
+    CsvReader people(dir + "/people.csv", "people.csv");
+    read_people(people, rules, ds, report, options.names);
+  } catch (const CsvError& e) {
+    report.error({e.file(), e.line(), "", "", e.reason()});
+  }
+  if (!report.ok()) return Dataset{};
   return ds;
 }
 

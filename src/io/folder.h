@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -52,6 +53,62 @@ Dataset load_folder(const std::string& dir, const Rules& rules, LoadReport& repo
 // may be null.
 Dataset load_records(RecordSource& people, RecordSource& activities, RecordSource* indicators, const Rules& rules,
                      LoadReport& report, const LoadOptions& options = {});
+
+// Reads DIR/people.csv only, with the same checks as load_folder() (activities.csv must
+// exist too): a dataset of people and its person index, no activities or indicators.
+// Callers then stream the other files with ActivityStream and IndicatorStream.
+Dataset load_people(const std::string& dir, const Rules& rules, LoadReport& report,
+                    const LoadOptions& options = {});
+
+// Rows of activities.csv, checked as load_folder() checks them, in file order.
+struct ActivityChunk {
+  Activities rows;              // the lapse columns are not filled
+  std::vector<uint32_t> person;  // each row's person (index in the dataset)
+  size_t size() const { return person.size(); }
+  void clear();
+};
+
+// Reads activities.csv a chunk at a time, for loaders that must not hold the whole file
+// (the store's folder import). `ds` holds the people the rows refer to (load_people);
+// providers and sources are added to its dictionaries. Bad rows go to `report` and are
+// left out of the chunks. finish(), after the last chunk, reports rows that repeat an
+// earlier row's person, activity_code and start_date: to do so the stream keeps 16 bytes
+// per row read, the only memory that grows with the file.
+class ActivityStream {
+ public:
+  ActivityStream(RecordSource& csv, const Rules& rules, Dataset& ds, LoadReport& report);
+  ~ActivityStream();
+  // Fills `out` (cleared first) with up to `max_rows` good rows; false when it got none
+  // (end of file, a bad header, or the report's error cap reached).
+  bool next(ActivityChunk& out, size_t max_rows);
+  void finish();
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+// Rows of indicators.csv, checked as load_folder() checks them, in file order.
+struct IndicatorChunk {
+  Indicators rows;
+  std::vector<uint32_t> line;  // each row's line in the file
+  size_t size() const { return line.size(); }
+  void clear();
+};
+
+// The same for indicators.csv; finish() reports a second row for the same person and
+// academic year (12 bytes kept per row read).
+class IndicatorStream {
+ public:
+  IndicatorStream(RecordSource& csv, Dataset& ds, LoadReport& report);
+  ~IndicatorStream();
+  bool next(IndicatorChunk& out, size_t max_rows);
+  void finish();
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
 
 // Cell checks shared by every reader of canonical or partner files. Each returns "" when
 // the cell is acceptable, otherwise the reason to report.

@@ -2,9 +2,12 @@
 
 #include <algorithm>
 #include <cmath>
+#include <filesystem>
 #include <optional>
 
 #include <fmt/format.h>
+
+#include "io/csv.h"
 
 namespace pathways {
 
@@ -182,8 +185,11 @@ std::vector<std::string> person_fields(const Dataset& ds, const Rules& rules, ui
           P.school[p] == kNoIndex ? "" : std::string(ds.schools[P.school[p]])};
 }
 
-std::vector<std::string> activity_fields(const Dataset& ds, const Rules& rules, uint32_t a) {
-  const Activities& A = ds.activities;
+namespace {
+
+// The fields of row `a` of `A` (the dataset's activities, or a chunk streamed from a file
+// whose providers and sources are in `ds`'s dictionaries).
+std::vector<std::string> activity_row_fields(const Activities& A, const Dataset& ds, uint32_t a) {
   return {format_date(A.end[a]),
           format_date(A.verified[a]),
           format_date(A.review[a]),
@@ -192,8 +198,7 @@ std::vector<std::string> activity_fields(const Dataset& ds, const Rules& rules, 
           A.source[a] == kNoIndex ? "" : std::string(ds.sources[A.source[a]])};
 }
 
-std::vector<std::string> indicator_fields(const Dataset& ds, uint32_t i) {
-  const Indicators& I = ds.indicators;
+std::vector<std::string> indicator_row_fields(const Indicators& I, const Dataset& ds, uint32_t i) {
   std::vector<std::string> f = {
       std::to_string(I.year_group[i]),
       I.school[i] == kNoIndex ? "" : std::string(ds.schools[I.school[i]]),
@@ -204,6 +209,16 @@ std::vector<std::string> indicator_fields(const Dataset& ds, uint32_t i) {
   static const char* bands[] = {"", "low", "middle", "high"};
   f.emplace_back(bands[I.attainment_band[i]]);
   return f;
+}
+
+}  // namespace
+
+std::vector<std::string> activity_fields(const Dataset& ds, const Rules&, uint32_t a) {
+  return activity_row_fields(ds.activities, ds, a);
+}
+
+std::vector<std::string> indicator_fields(const Dataset& ds, uint32_t i) {
+  return indicator_row_fields(ds.indicators, ds, i);
 }
 
 namespace {
@@ -242,239 +257,292 @@ class VersionWriter {
 
 // A stored row that changed: its sequence number and the version to add.
 struct Change {
-  uint32_t row;  // index in the dataset
+  uint32_t row;  // index in the dataset or chunk
   int64_t seq, version;
 };
 
-ImportSummary import_locked(Db& db, const Dataset& ds, const Rules& rules, const std::string& source,
-                            const std::string& imported_by) {
-  ImportSummary sum;
-  // What is stored now: current version and hash of every person.
-  TextColumn stored_ids;
-  TextIndex stored_index;
-  std::vector<Existing> stored_people;
-  int64_t max_person_seq = 0;
-  {
-    auto rows = db.query(
-        "SELECT p.person_id, p.person_seq, p.current_version, v.row_hash FROM people p "
-        "JOIN person_versions v ON v.person_seq = p.person_seq AND v.version = p.current_version");
-    while (rows->next()) {
-      stored_ids.push(rows->text(0));
-      stored_index.insert(stored_ids, static_cast<uint32_t>(stored_ids.size() - 1));
-      stored_people.push_back({rows->integer(1), rows->integer(2), parse_hash(rows->text(3))});
-      max_person_seq = std::max(max_person_seq, rows->integer(1));
-    }
-  }
-  // New rows take consecutive sequence numbers after the highest stored, in dataset order,
-  // so only their indexes are kept (row fields and hashes are computed again on writing).
-  const size_t np = ds.people.size();
-  std::vector<int64_t> person_seq(np);
-  std::vector<uint32_t> new_people;
-  std::vector<Change> changed_people;
-  const int64_t first_person_seq = max_person_seq + 1;
-  for (uint32_t p = 0; p < np; ++p) {
-    const uint64_t h = hash_fields(person_fields(ds, rules, p));
-    const uint32_t s = stored_index.find(stored_ids, ds.people.id[p]);
-    if (s == kNoIndex) {
-      person_seq[p] = first_person_seq + static_cast<int64_t>(new_people.size());
-      new_people.push_back(p);
-    } else {
-      person_seq[p] = stored_people[s].seq;
-      if (stored_people[s].hash != h) changed_people.push_back({p, stored_people[s].seq, stored_people[s].version + 1});
-      else ++sum.people_unchanged;
-    }
-  }
-  const bool store_was_empty = stored_people.empty();
-  stored_people = {};
-  stored_ids = {};
-  stored_index = {};
-  sum.people_added = static_cast<int64_t>(new_people.size());
-  sum.people_changed = static_cast<int64_t>(changed_people.size());
+// Compares incoming rows with what is stored and writes the difference, in stages:
+// people() once, then activities() and indicators() once or chunk by chunk, then finish().
+// The stored state it compares with is read once, compactly (keys, current version and
+// hash), before any write. Nothing is written before there is something to write; the
+// batch row is added then, and its counts filled in by finish().
+class Importer {
+ public:
+  Importer(Db& db, const Rules& rules, std::string source, std::string imported_by)
+      : db_(db), rules_(rules), source_(std::move(source)), imported_by_(std::move(imported_by)) {}
 
-  // Activities: keyed by (person_seq, code, start_date).
+  // All the people. Keeps each person's sequence number for the rows that follow.
+  void people(const Dataset& ds) {
+    TextColumn stored_ids;
+    TextIndex stored_index;
+    std::vector<Existing> stored;
+    int64_t max_seq = 0;
+    {
+      auto rows = db_.query(
+          "SELECT p.person_id, p.person_seq, p.current_version, v.row_hash FROM people p "
+          "JOIN person_versions v ON v.person_seq = p.person_seq AND v.version = p.current_version");
+      while (rows->next()) {
+        stored_ids.push(rows->text(0));
+        stored_index.insert(stored_ids, static_cast<uint32_t>(stored_ids.size() - 1));
+        stored.push_back({rows->integer(1), rows->integer(2), parse_hash(rows->text(3))});
+        max_seq = std::max(max_seq, rows->integer(1));
+      }
+    }
+    store_empty_ = stored.empty() && !any_rows("activities") && !any_rows("indicator_rows");
+    // New people take consecutive sequence numbers after the highest stored, in dataset
+    // order, so only their indexes are kept (fields and hashes are computed again on writing).
+    const size_t np = ds.people.size();
+    person_seq_.assign(np, 0);
+    std::vector<uint32_t> added;
+    std::vector<Change> changed;
+    for (uint32_t p = 0; p < np; ++p) {
+      const uint32_t s = stored_index.find(stored_ids, ds.people.id[p]);
+      if (s == kNoIndex) {
+        person_seq_[p] = max_seq + 1 + static_cast<int64_t>(added.size());
+        added.push_back(p);
+      } else {
+        person_seq_[p] = stored[s].seq;
+        if (stored[s].hash != hash_fields(person_fields(ds, rules_, p)))
+          changed.push_back({p, stored[s].seq, stored[s].version + 1});
+        else ++sum_.people_unchanged;
+      }
+    }
+    stored = {};
+    stored_ids = {};
+    stored_index = {};
+    sum_.people_added = static_cast<int64_t>(added.size());
+    sum_.people_changed = static_cast<int64_t>(changed.size());
+    if (added.empty() && changed.empty()) return;
+    start_writing();
+    {
+      auto bp = db_.bulk("people", {"person_seq", "person_id", "current_version"});
+      for (uint32_t p : added) {
+        seq_ = std::to_string(person_seq_[p]);
+        bp->add({DbField{seq_}, DbField{ds.people.id[p]}, DbField{"1"}});
+      }
+      bp->finish();
+    }
+    VersionWriter bv(db_, "person_versions", "person_seq", person_columns(), batch_);
+    for (uint32_t p : added) {
+      const auto f = person_fields(ds, rules_, p);
+      bv.add(person_seq_[p], 1, hash_fields(f), f);
+    }
+    for (const auto& c : changed) {
+      const auto f = person_fields(ds, rules_, c.row);
+      bv.add(c.seq, c.version, hash_fields(f), f);
+    }
+    bv.finish();
+    auto up = db_.prepare("UPDATE people SET current_version = $1 WHERE person_seq = $2");
+    for (const auto& c : changed) up->run({std::to_string(c.version), std::to_string(c.seq)});
+  }
+
+  // Activity rows `A` (person[k] is row k's person in `ds`), in the order they are to be
+  // stored: all of them, or the next chunk of a file.
+  void activities(const Dataset& ds, const Activities& A, const std::vector<uint32_t>& person) {
+    if (!acts_loaded_) load_stored_activities();
+    std::vector<uint32_t> added;
+    std::vector<Change> changed;
+    for (uint32_t a = 0; a < A.size(); ++a) {
+      if (stored_acts_.empty()) {  // nothing to compare with
+        added.push_back(a);
+        continue;
+      }
+      const ActKey key{person_seq_[person[a]], rules_.code(A.code[a]).code, A.start[a]};
+      auto it = std::lower_bound(stored_acts_.begin(), stored_acts_.end(), key,
+                                 [](auto& e, const ActKey& k) { return e.first < k; });
+      if (it == stored_acts_.end() || key < it->first) added.push_back(a);
+      else if (it->second.hash != hash_fields(activity_row_fields(A, ds, a)))
+        changed.push_back({a, it->second.seq, it->second.version + 1});
+      else ++sum_.activities_unchanged;
+    }
+    if (added.empty() && changed.empty()) return;
+    start_writing();
+    const int64_t first = next_act_seq_;
+    next_act_seq_ += static_cast<int64_t>(added.size());
+    sum_.activities_added += static_cast<int64_t>(added.size());
+    sum_.activities_changed += static_cast<int64_t>(changed.size());
+    {
+      auto ba = db_.bulk("activities", {"activity_seq", "person_seq", "activity_code", "start_date", "current_version"});
+      for (size_t k = 0; k < added.size(); ++k) {
+        const uint32_t a = added[k];
+        seq_ = std::to_string(first + static_cast<int64_t>(k));
+        pseq_ = std::to_string(person_seq_[person[a]]);
+        code_ = std::to_string(rules_.code(A.code[a]).code);
+        start_ = format_date(A.start[a]);
+        ba->add({DbField{seq_}, DbField{pseq_}, DbField{code_}, DbField{start_}, DbField{"1"}});
+      }
+      ba->finish();
+    }
+    VersionWriter bv(db_, "activity_versions", "activity_seq", activity_columns(), batch_);
+    for (size_t k = 0; k < added.size(); ++k) {
+      const auto f = activity_row_fields(A, ds, added[k]);
+      bv.add(first + static_cast<int64_t>(k), 1, hash_fields(f), f);
+    }
+    for (const auto& c : changed) {
+      const auto f = activity_row_fields(A, ds, c.row);
+      bv.add(c.seq, c.version, hash_fields(f), f);
+    }
+    bv.finish();
+    auto up = db_.prepare("UPDATE activities SET current_version = $1 WHERE activity_seq = $2");
+    for (const auto& c : changed) up->run({std::to_string(c.version), std::to_string(c.seq)});
+  }
+
+  // Indicator rows: all of them, or the next chunk of a file.
+  void indicators(const Dataset& ds, const Indicators& I) {
+    if (!ind_loaded_) load_stored_indicators();
+    std::vector<uint32_t> added;
+    std::vector<Change> changed;
+    for (uint32_t i = 0; i < I.size(); ++i) {
+      if (stored_ind_.empty()) {
+        added.push_back(i);
+        continue;
+      }
+      const std::pair<int64_t, int64_t> key{person_seq_[I.person[i]], I.academic_year[i]};
+      auto it = std::lower_bound(stored_ind_.begin(), stored_ind_.end(), key,
+                                 [](auto& e, const auto& k) { return e.first < k; });
+      if (it == stored_ind_.end() || key < it->first) added.push_back(i);
+      else if (it->second.hash != hash_fields(indicator_row_fields(I, ds, i)))
+        changed.push_back({i, it->second.seq, it->second.version + 1});
+      else ++sum_.indicators_unchanged;
+    }
+    if (added.empty() && changed.empty()) return;
+    start_writing();
+    const int64_t first = next_ind_seq_;
+    next_ind_seq_ += static_cast<int64_t>(added.size());
+    sum_.indicators_added += static_cast<int64_t>(added.size());
+    sum_.indicators_changed += static_cast<int64_t>(changed.size());
+    {
+      auto bi = db_.bulk("indicator_rows", {"indicator_seq", "person_seq", "academic_year", "current_version"});
+      for (size_t k = 0; k < added.size(); ++k) {
+        const uint32_t i = added[k];
+        seq_ = std::to_string(first + static_cast<int64_t>(k));
+        pseq_ = std::to_string(person_seq_[I.person[i]]);
+        code_ = std::to_string(I.academic_year[i]);
+        bi->add({DbField{seq_}, DbField{pseq_}, DbField{code_}, DbField{"1"}});
+      }
+      bi->finish();
+    }
+    VersionWriter bv(db_, "indicator_versions", "indicator_seq", indicator_columns(), batch_);
+    for (size_t k = 0; k < added.size(); ++k) {
+      const auto f = indicator_row_fields(I, ds, added[k]);
+      bv.add(first + static_cast<int64_t>(k), 1, hash_fields(f), f);
+    }
+    for (const auto& c : changed) {
+      const auto f = indicator_row_fields(I, ds, c.row);
+      bv.add(c.seq, c.version, hash_fields(f), f);
+    }
+    bv.finish();
+    auto up = db_.prepare("UPDATE indicator_rows SET current_version = $1 WHERE indicator_seq = $2");
+    for (const auto& c : changed) up->run({std::to_string(c.version), std::to_string(c.seq)});
+  }
+
+  // Rebuilds what a first load set aside and records the batch's counts.
+  ImportSummary finish() {
+    if (window_) window_->restore();
+    window_.reset();
+    if (sum_.batch_id != 0)
+      db_.query(
+          "UPDATE import_batches SET people_added = $1, people_changed = $2, activities_added = $3, "
+          "activities_changed = $4, indicators_added = $5, indicators_changed = $6 WHERE batch_id = $7",
+          {std::to_string(sum_.people_added), std::to_string(sum_.people_changed),
+           std::to_string(sum_.activities_added), std::to_string(sum_.activities_changed),
+           std::to_string(sum_.indicators_added), std::to_string(sum_.indicators_changed),
+           std::to_string(sum_.batch_id)});
+    return sum_;
+  }
+
+ private:
+  // An activity's identity: person, code and start date.
   struct ActKey {
     int64_t person_seq;
-    std::string code, start;
+    int code;
+    Date start;
     bool operator<(const ActKey& o) const {
       return std::tie(person_seq, code, start) < std::tie(o.person_seq, o.code, o.start);
     }
   };
-  std::vector<std::pair<ActKey, Existing>> stored_acts;
-  int64_t max_act_seq = 0;
-  {
-    auto rows = db.query(
+
+  bool any_rows(const char* table) {
+    auto rows = db_.query(std::string("SELECT 1 FROM ") + table + " LIMIT 1");
+    return rows->next();
+  }
+
+  // The batch row (who, when, from where) before the first write, and on a first load
+  // into an empty PostgreSQL store the index window.
+  void start_writing() {
+    if (sum_.batch_id != 0) return;
+    {
+      auto rows = db_.query("SELECT COALESCE(MAX(batch_id), 0) FROM import_batches");
+      rows->next();
+      sum_.batch_id = rows->integer(0) + 1;
+    }
+    batch_ = std::to_string(sum_.batch_id);
+    db_.query(
+        "INSERT INTO import_batches (batch_id, source, imported_by, imported_at, people_added, people_changed, "
+        "activities_added, activities_changed, indicators_added, indicators_changed) "
+        "VALUES ($1, $2, $3, $4, 0, 0, 0, 0, 0, 0)",
+        {batch_, source_, imported_by_, store_timestamp()});
+    if (store_empty_ && db_.dialect() == "postgresql") window_.emplace(db_);
+  }
+
+  void load_stored_activities() {
+    acts_loaded_ = true;
+    auto rows = db_.query(
         "SELECT a.person_seq, a.activity_code, a.start_date, a.activity_seq, a.current_version, v.row_hash "
         "FROM activities a JOIN activity_versions v ON v.activity_seq = a.activity_seq AND v.version = "
         "a.current_version");
+    int64_t max_seq = 0;
     while (rows->next()) {
-      stored_acts.push_back({{rows->integer(0), std::string(rows->text(1)), std::string(rows->text(2))},
-                             {rows->integer(3), rows->integer(4), parse_hash(rows->text(5))}});
-      max_act_seq = std::max(max_act_seq, rows->integer(3));
+      const auto start = parse_date(rows->text(2));
+      stored_acts_.push_back({{rows->integer(0), static_cast<int>(rows->integer(1)), start ? *start : kNoDate},
+                              {rows->integer(3), rows->integer(4), parse_hash(rows->text(5))}});
+      max_seq = std::max(max_seq, rows->integer(3));
     }
+    std::sort(stored_acts_.begin(), stored_acts_.end(), [](auto& a, auto& b) { return a.first < b.first; });
+    next_act_seq_ = max_seq + 1;
   }
-  std::sort(stored_acts.begin(), stored_acts.end(), [](auto& a, auto& b) { return a.first < b.first; });
-  std::vector<uint32_t> new_acts, act_owner;
-  std::vector<Change> changed_acts;
-  const int64_t first_act_seq = max_act_seq + 1;
-  const bool acts_were_empty = stored_acts.empty();
-  for (uint32_t p = 0; p < np; ++p) {
-    for (uint32_t a = ds.activity_begin[p]; a < ds.activity_begin[p + 1]; ++a) {
-      if (acts_were_empty) {  // nothing to compare with
-        new_acts.push_back(a);
-        act_owner.push_back(p);
-        continue;
-      }
-      ActKey key{person_seq[p], std::to_string(rules.code(ds.activities.code[a]).code),
-                 format_date(ds.activities.start[a])};
-      auto it = std::lower_bound(stored_acts.begin(), stored_acts.end(), key,
-                                 [](auto& e, const ActKey& k) { return e.first < k; });
-      if (it == stored_acts.end() || key < it->first) {
-        new_acts.push_back(a);
-        act_owner.push_back(p);
-      } else if (it->second.hash != hash_fields(activity_fields(ds, rules, a))) {
-        changed_acts.push_back({a, it->second.seq, it->second.version + 1});
-      } else {
-        ++sum.activities_unchanged;
-      }
-    }
-  }
-  stored_acts = {};
-  sum.activities_added = static_cast<int64_t>(new_acts.size());
-  sum.activities_changed = static_cast<int64_t>(changed_acts.size());
 
-  // Indicator rows: keyed by (person_seq, academic_year).
-  std::vector<std::pair<std::pair<int64_t, int64_t>, Existing>> stored_ind;
-  int64_t max_ind_seq = 0;
-  {
-    auto rows = db.query(
+  void load_stored_indicators() {
+    ind_loaded_ = true;
+    auto rows = db_.query(
         "SELECT i.person_seq, i.academic_year, i.indicator_seq, i.current_version, v.row_hash "
         "FROM indicator_rows i JOIN indicator_versions v ON v.indicator_seq = i.indicator_seq AND v.version = "
         "i.current_version");
+    int64_t max_seq = 0;
     while (rows->next()) {
-      stored_ind.push_back({{rows->integer(0), rows->integer(1)},
-                            {rows->integer(2), rows->integer(3), parse_hash(rows->text(4))}});
-      max_ind_seq = std::max(max_ind_seq, rows->integer(2));
+      stored_ind_.push_back({{rows->integer(0), rows->integer(1)},
+                             {rows->integer(2), rows->integer(3), parse_hash(rows->text(4))}});
+      max_seq = std::max(max_seq, rows->integer(2));
     }
+    std::sort(stored_ind_.begin(), stored_ind_.end(), [](auto& a, auto& b) { return a.first < b.first; });
+    next_ind_seq_ = max_seq + 1;
   }
-  std::sort(stored_ind.begin(), stored_ind.end(), [](auto& a, auto& b) { return a.first < b.first; });
-  std::vector<uint32_t> new_ind;
-  std::vector<Change> changed_ind;
-  const int64_t first_ind_seq = max_ind_seq + 1;
-  const bool ind_were_empty = stored_ind.empty();
-  for (uint32_t i = 0; i < ds.indicators.size(); ++i) {
-    if (ind_were_empty) {
-      new_ind.push_back(i);
-      continue;
-    }
-    const std::pair<int64_t, int64_t> key{person_seq[ds.indicators.person[i]], ds.indicators.academic_year[i]};
-    auto it = std::lower_bound(stored_ind.begin(), stored_ind.end(), key,
-                               [](auto& e, const auto& k) { return e.first < k; });
-    if (it == stored_ind.end() || key < it->first) new_ind.push_back(i);
-    else if (it->second.hash != hash_fields(indicator_fields(ds, i)))
-      changed_ind.push_back({i, it->second.seq, it->second.version + 1});
-    else ++sum.indicators_unchanged;
-  }
-  stored_ind = {};
-  sum.indicators_added = static_cast<int64_t>(new_ind.size());
-  sum.indicators_changed = static_cast<int64_t>(changed_ind.size());
 
-  if (!sum.changed()) return sum;
+  Db& db_;
+  const Rules& rules_;
+  std::string source_, imported_by_, batch_;
+  ImportSummary sum_;
+  bool store_empty_ = false;
+  std::optional<IndexWindow> window_;
+  std::vector<int64_t> person_seq_;
+  bool acts_loaded_ = false, ind_loaded_ = false;
+  std::vector<std::pair<ActKey, Existing>> stored_acts_;
+  std::vector<std::pair<std::pair<int64_t, int64_t>, Existing>> stored_ind_;
+  int64_t next_act_seq_ = 1, next_ind_seq_ = 1;
+  std::string seq_, pseq_, code_, start_;
+};
 
-  // The batch: who, when, from where.
-  {
-    auto rows = db.query("SELECT COALESCE(MAX(batch_id), 0) FROM import_batches");
-    rows->next();
-    sum.batch_id = rows->integer(0) + 1;
-  }
-  db.query(
-      "INSERT INTO import_batches (batch_id, source, imported_by, imported_at, people_added, people_changed, "
-      "activities_added, activities_changed, indicators_added, indicators_changed) "
-      "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
-      {std::to_string(sum.batch_id), source, imported_by, store_timestamp(), std::to_string(sum.people_added),
-       std::to_string(sum.people_changed), std::to_string(sum.activities_added),
-       std::to_string(sum.activities_changed), std::to_string(sum.indicators_added),
-       std::to_string(sum.indicators_changed)});
-  const std::string batch = std::to_string(sum.batch_id);
-  // Nothing stored yet: load with the indexes and keys built afterwards.
-  std::optional<IndexWindow> window;
-  if (store_was_empty && acts_were_empty && ind_were_empty &&
-      db.dialect() == "postgresql")
-    window.emplace(db);
-
-  std::string seq, pseq, code, start;
-  // People.
-  {
-    auto bp = db.bulk("people", {"person_seq", "person_id", "current_version"});
-    for (uint32_t p : new_people) {
-      seq = std::to_string(person_seq[p]);
-      bp->add({DbField{seq}, DbField{ds.people.id[p]}, DbField{"1"}});
-    }
-    bp->finish();
-    VersionWriter bv(db, "person_versions", "person_seq", person_columns(), batch);
-    for (uint32_t p : new_people) {
-      const auto f = person_fields(ds, rules, p);
-      bv.add(person_seq[p], 1, hash_fields(f), f);
-    }
-    for (const auto& c : changed_people) {
-      const auto f = person_fields(ds, rules, c.row);
-      bv.add(c.seq, c.version, hash_fields(f), f);
-    }
-    bv.finish();
-    auto up = db.prepare("UPDATE people SET current_version = $1 WHERE person_seq = $2");
-    for (const auto& c : changed_people) up->run({std::to_string(c.version), std::to_string(c.seq)});
-  }
-  // Activities.
-  {
-    auto ba = db.bulk("activities", {"activity_seq", "person_seq", "activity_code", "start_date", "current_version"});
-    for (size_t k = 0; k < new_acts.size(); ++k) {
-      const uint32_t a = new_acts[k];
-      seq = std::to_string(first_act_seq + static_cast<int64_t>(k));
-      pseq = std::to_string(person_seq[act_owner[k]]);
-      code = std::to_string(rules.code(ds.activities.code[a]).code);
-      start = format_date(ds.activities.start[a]);
-      ba->add({DbField{seq}, DbField{pseq}, DbField{code}, DbField{start}, DbField{"1"}});
-    }
-    ba->finish();
-    act_owner = {};
-    VersionWriter bv(db, "activity_versions", "activity_seq", activity_columns(), batch);
-    for (size_t k = 0; k < new_acts.size(); ++k) {
-      const auto f = activity_fields(ds, rules, new_acts[k]);
-      bv.add(first_act_seq + static_cast<int64_t>(k), 1, hash_fields(f), f);
-    }
-    for (const auto& c : changed_acts) {
-      const auto f = activity_fields(ds, rules, c.row);
-      bv.add(c.seq, c.version, hash_fields(f), f);
-    }
-    bv.finish();
-    auto up = db.prepare("UPDATE activities SET current_version = $1 WHERE activity_seq = $2");
-    for (const auto& c : changed_acts) up->run({std::to_string(c.version), std::to_string(c.seq)});
-  }
-  // Indicators.
-  {
-    auto bi = db.bulk("indicator_rows", {"indicator_seq", "person_seq", "academic_year", "current_version"});
-    for (size_t k = 0; k < new_ind.size(); ++k) {
-      const uint32_t i = new_ind[k];
-      seq = std::to_string(first_ind_seq + static_cast<int64_t>(k));
-      pseq = std::to_string(person_seq[ds.indicators.person[i]]);
-      code = std::to_string(ds.indicators.academic_year[i]);
-      bi->add({DbField{seq}, DbField{pseq}, DbField{code}, DbField{"1"}});
-    }
-    bi->finish();
-    VersionWriter bv(db, "indicator_versions", "indicator_seq", indicator_columns(), batch);
-    for (size_t k = 0; k < new_ind.size(); ++k) {
-      const auto f = indicator_fields(ds, new_ind[k]);
-      bv.add(first_ind_seq + static_cast<int64_t>(k), 1, hash_fields(f), f);
-    }
-    for (const auto& c : changed_ind) {
-      const auto f = indicator_fields(ds, c.row);
-      bv.add(c.seq, c.version, hash_fields(f), f);
-    }
-    bv.finish();
-    auto up = db.prepare("UPDATE indicator_rows SET current_version = $1 WHERE indicator_seq = $2");
-    for (const auto& c : changed_ind) up->run({std::to_string(c.version), std::to_string(c.seq)});
-  }
-  if (window) window->restore();
-  return sum;
+ImportSummary import_locked(Db& db, const Dataset& ds, const Rules& rules, const std::string& source,
+                            const std::string& imported_by) {
+  Importer imp(db, rules, source, imported_by);
+  imp.people(ds);
+  std::vector<uint32_t> person(ds.activities.size());
+  for (uint32_t p = 0; p < ds.people.size(); ++p)
+    for (uint32_t a = ds.activity_begin[p]; a < ds.activity_begin[p + 1]; ++a) person[a] = p;
+  imp.activities(ds, ds.activities, person);
+  person = {};
+  imp.indicators(ds, ds.indicators);
+  return imp.finish();
 }
 
 }  // namespace
@@ -497,6 +565,46 @@ ImportSummary import_dataset(Db& db, const Dataset& ds, const Rules& rules, cons
 ImportSummary import_dataset_locked(Db& db, const Dataset& ds, const Rules& rules, const std::string& source,
                                     const std::string& imported_by) {
   return import_locked(db, ds, rules, source, imported_by);
+}
+
+ImportSummary import_folder_locked(Db& db, const std::string& dir, Dataset& people, const Rules& rules,
+                                   LoadReport& report, const std::string& source, const std::string& imported_by,
+                                   size_t chunk_rows) {
+  Importer imp(db, rules, source, imported_by);
+  imp.people(people);
+  // A row repeated in a file reaches the database before the stream's finish() can name
+  // it: the store's unique key refuses it. Writing then stops, the files are still checked,
+  // and the database's complaint is passed on only if the checks found nothing to report.
+  std::optional<std::string> write_failed;
+  auto write = [&](auto&& step) {
+    if (!report.ok() || write_failed) return;  // only check the rest
+    try {
+      step();
+    } catch (const DbError& e) {
+      write_failed = e.what();
+    }
+  };
+  try {
+    {
+      CsvReader csv(dir + "/activities.csv", "activities.csv");
+      ActivityStream stream(csv, rules, people, report);
+      ActivityChunk chunk;
+      while (stream.next(chunk, chunk_rows)) write([&] { imp.activities(people, chunk.rows, chunk.person); });
+      stream.finish();
+    }
+    if (report.ok() && std::filesystem::exists(dir + "/indicators.csv")) {
+      CsvReader csv(dir + "/indicators.csv", "indicators.csv");
+      IndicatorStream stream(csv, people, report);
+      IndicatorChunk chunk;
+      while (stream.next(chunk, chunk_rows)) write([&] { imp.indicators(people, chunk.rows); });
+      stream.finish();
+    }
+  } catch (const CsvError& e) {
+    report.error({e.file(), e.line(), "", "", e.reason()});
+  }
+  if (write_failed && report.ok()) throw DbError(*write_failed);
+  if (!report.ok()) return {};  // the caller rolls back what was written
+  return imp.finish();
 }
 
 std::unordered_map<std::string, Date> leaver_recorded_dates(Db& db) {

@@ -54,6 +54,20 @@ ImportSummary import_dataset(Db& db, const Dataset& ds, const Rules& rules, cons
 ImportSummary import_dataset_locked(Db& db, const Dataset& ds, const Rules& rules, const std::string& source,
                                     const std::string& imported_by);
 
+// Imports a canonical folder inside a transaction the caller opened with begin_exclusive(),
+// streaming its large files: `people` holds people.csv, already read and checked with
+// load_people() (the one file held whole); activities.csv and indicators.csv are read,
+// checked and written `chunk_rows` rows at a time, so memory does not grow with their
+// length (beyond the 16 bytes per row their duplicate checks keep, and the keys of rows
+// already stored that an incremental import compares with). Problems go to `report`;
+// after a problem the rest of the files is still checked but nothing more is written.
+// When `report` is not ok afterwards the caller must roll back. Stores the rows
+// import_dataset_locked() stores for load_folder(dir) (activities are numbered in file
+// order rather than grouped by person; load_store() reads them back in the same order).
+ImportSummary import_folder_locked(Db& db, const std::string& dir, Dataset& people, const Rules& rules,
+                                   LoadReport& report, const std::string& source, const std::string& imported_by,
+                                   size_t chunk_rows = 65536);
+
 // Reads the current version of everything in the store into a Dataset, through the same
 // validation as files. Order is the order rows were first stored, so reports from the
 // store equal reports from the folder that was imported. All reads come from one
