@@ -179,6 +179,41 @@ TEST_P(NccisDestinationsTest, FromADataFolderTheyAreMissingWithAWarning) {
   EXPECT_EQ(of(r.issues, "NC007").size(), 1u);
 }
 
+TEST_P(NccisDestinationsTest, APastMonthReadsThemAsRecordedByItsEnd) {
+  // Recorded on 16 January: C 230, A 230, N 619. On 3 February: C changed to 310, and the
+  // September Guarantee offers arrived. The January return, made again later, reports what
+  // the store held at the end of January; the current versions are February's.
+  feed(FeedKind::kSchoolCohort, "cohort_jan.csv",
+       std::string(kCohortHeader) +
+           "S1,2025-01-15,C100000000003,Cy,Smith,2009-03-10,11,230\n"
+           "S1,2025-01-15,A100000000001,Amy,Lee,2008-05-01,12,230\n"
+           "S1,2025-01-15,N100000000009,Nia,Patel,2009-06-06,11,619\n");
+  db().exec("UPDATE import_batches SET imported_at = '2025-01-16T09:00:00Z'");
+  feed(FeedKind::kSchoolCohort, "cohort_feb.csv",
+       std::string(kCohortHeader) + "S1,2025-02-02,C100000000003,Cy,Smith,2009-03-10,11,310\n");
+  feed(FeedKind::kSeptemberGuarantee, "sg.csv",
+       std::string(kOfferHeader) + "2025,offer_made,C100000000003,Cy,Smith,2009-03-10,COL1,2025-02-02,230\n");
+  db().exec("UPDATE import_batches SET imported_at = '2025-02-03T09:00:00Z' WHERE imported_at > '2025-01-16T09:00:00Z'");
+
+  auto code_of = [](const std::vector<IntendedDestination>& all, const std::string& id) {
+    for (const auto& d : all)
+      if (d.person_id == id) return d.activity_code;
+    return 0;
+  };
+  const auto january = intended_destinations(db(), "2025-01-31T23:59:59Z");
+  ASSERT_EQ(january.size(), 3u);
+  EXPECT_EQ(code_of(january, "C"), 230);
+  EXPECT_EQ(code_of(january, "A"), 230);
+  EXPECT_EQ(code_of(january, "N"), 619);
+  EXPECT_TRUE(guarantee_offers(db(), "2025-01-31T23:59:59Z").empty());
+  const auto now = intended_destinations(db());
+  ASSERT_EQ(now.size(), 3u);
+  EXPECT_EQ(code_of(now, "C"), 310);
+  EXPECT_EQ(guarantee_offers(db()).size(), 1u);
+  // Before anything was recorded: nothing.
+  EXPECT_TRUE(intended_destinations(db(), "2025-01-15T23:59:59Z").empty());
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, NccisDestinationsTest, ::testing::Values("sqlite", "postgresql"),
                          [](const auto& info) { return info.param; });
 

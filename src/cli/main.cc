@@ -415,12 +415,16 @@ int main(int argc, char** argv) {
       // From the store, a leaver is reported once, in the month the store recorded it.
       std::unordered_map<std::string, Date> left;
       // From the store, the intended destinations and September Guarantee offers partner
-      // feeds stored (current versions); a --data folder has none (NC006 / NC007 warn).
+      // feeds stored: for a month that has ended, as recorded by its last day (a feed
+      // imported later counts from the month it arrived); otherwise the current versions.
+      // A --data folder has none (NC006 / NC007 warn).
       nccis::PartnerRecords partner;
       if (!a.c.db.empty()) {
         auto db = open_db(a.c.db);
         left = leaver_recorded_dates(*db);
-        partner = nccis::partner_records(intended_destinations(*db), guarantee_offers(*db));
+        const std::string recorded_by =
+            *month_end_date < cli::today_utc() ? format_date(*month_end_date) + "T23:59:59Z" : std::string();
+        partner = nccis::partner_records(intended_destinations(*db, recorded_by), guarantee_offers(*db, recorded_by));
         o.partner = &partner;
         o.left_on = [&](uint32_t p) -> std::optional<Date> {
           const auto it = left.find(std::string(ds.people.id[p]));

@@ -137,7 +137,11 @@ ResolveResult resolve_review(Db& db, const Rules& rules, int64_t review_id, std:
 // row is skipped by later imports.
 void dismiss_review(Db& db, int64_t review_id, const std::string& user, const std::string& note);
 
-// Stored intended destinations and September Guarantee offers (current versions).
+// Stored intended destinations and September Guarantee offers: the current versions, or,
+// given `recorded_by` (a store timestamp, "YYYY-MM-DDTHH:MM:SSZ"), the versions the store
+// held at that moment (the newest recorded by an import at or before it; rows first
+// recorded later are left out). The monthly return for a past month reads them as
+// recorded by the end of that month.
 struct IntendedDestination {
   std::string person_id;
   int academic_year = 0;  // start year of the academic year of the cohort check
@@ -146,7 +150,7 @@ struct IntendedDestination {
   int year_group = 0;
   std::string recorded_date;
 };
-std::vector<IntendedDestination> intended_destinations(Db& db);
+std::vector<IntendedDestination> intended_destinations(Db& db, const std::string& recorded_by = "");
 
 struct GuaranteeOffer {
   std::string person_id;
@@ -155,7 +159,7 @@ struct GuaranteeOffer {
   std::string provider_id, offer_date;
   int activity_code = 0;
 };
-std::vector<GuaranteeOffer> guarantee_offers(Db& db);
+std::vector<GuaranteeOffer> guarantee_offers(Db& db, const std::string& recorded_by = "");
 
 // CSV for people (spreadsheets): one line per row outcome / per open review item with its
 // candidates flattened (candidate_1_person_id, candidate_1_score, ...).
