@@ -9,9 +9,10 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   libsqlite3-dev sqlite3 libpq-dev libxlsxwriter-dev libsodium-dev libcpp-httplib-dev libxgboost-dev unzip
 )
-# The tests run against a real PostgreSQL server too.
+# The tests run against a real PostgreSQL server and a real browser too, and open the
+# exported workbooks in LibreOffice Calc.
 if [ "${1:-}" = "--test" ]; then
-  packages+=(postgresql-15 chromium)
+  packages+=(postgresql-15 chromium libreoffice-calc-nogui)
 fi
 
 # The web front end is built with Node.js and npm: the machine's own when it has them,

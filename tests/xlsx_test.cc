@@ -314,6 +314,39 @@ TEST_F(XlsxTest, StatutoryWorkbookReadsBack) {
   for (const auto& name : x.names) EXPECT_EQ(x.sheet(name).find("<f"), std::string::npos) << name << ": formula";
 }
 
+// A spreadsheet application opens the workbook and shows the figures with their number
+// formats: LibreOffice Calc (Debian's libreoffice-calc-nogui, installed by scripts/setup.sh)
+// converts every sheet to CSV as the cells are displayed.
+TEST_F(XlsxTest, ASpreadsheetApplicationShowsTheFigures) {
+  if (shell("command -v soffice >/dev/null 2>&1").status != 0)
+    FAIL() << "LibreOffice (soffice) is needed to open workbooks (scripts/setup.sh installs it)";
+  TempDir data;
+  Dataset ds;
+  const StatutoryReport r = small_report(data, ds);
+  const std::string path = out_ / "statutory.xlsx";
+  write_xlsx(path, to_tables(r));
+  // Sheet -1: every sheet to its own file, "statutory-<sheet>.csv"; values as shown.
+  const testing::ShellResult conv = shell("cd " + quote(out_.path()) + " && soffice -env:UserInstallation=file://" +
+                                 out_.path() + "/profile --headless --convert-to " +
+                                 quote("csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,true,false,false,-1") +
+                                 " --outdir " + quote(out_ / "csv") + " " + quote(path) + " 2>&1");
+  ASSERT_EQ(conv.status, 0) << conv.out;
+  const std::string summary = read_file(out_ / "csv/statutory-Summary.csv");
+  // The small cohort: 3 young people, 1 participating (33.3%), 1 NEET, 1 not known.
+  EXPECT_NE(summary.find("Data date: 2025-01-31"), std::string::npos) << summary;
+  EXPECT_NE(summary.find("Measure,Count,Share of cohort %\n"), std::string::npos) << summary;
+  EXPECT_NE(summary.find("Cohort (denominator),3,\n"), std::string::npos) << summary;
+  EXPECT_NE(summary.find("Participating (RPA),1,33.3\n"), std::string::npos) << summary;
+  EXPECT_NE(summary.find("NEET and not known,2,66.7\n"), std::string::npos) << summary;
+  EXPECT_NE(summary.find("Days NEET in month,31,\n"), std::string::npos) << summary;
+  const std::string days = read_file(out_ / "csv/statutory-Days NEET.csv");
+  EXPECT_NE(days.find("10.33"), std::string::npos) << days;  // 31 days over 3 people, #,##0.00
+  // The formula-looking school id is shown as the text it is, not evaluated.
+  const std::string school = read_file(out_ / "csv/statutory-By school.csv");
+  EXPECT_NE(school.find(std::string("\n") + kHostileSchool + "," + kHostileSchool + ",1,"), std::string::npos) << school;
+  EXPECT_EQ(school.find("#NAME"), std::string::npos) << school;
+}
+
 TEST_F(XlsxTest, AnnualWorkbookReadsBack) {
   // The annual cohort of cohorts.h: NEET 25/25/0%, not known 25/25/50% -> means 50/3, 100/3;
   // March participation 25%.
