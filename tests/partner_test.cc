@@ -300,6 +300,26 @@ TEST_P(PartnerTest, StartersLeaversAndDropOuts) {
   EXPECT_NE(open[1].reason.find("dropout"), std::string::npos) << open[1].reason;
 }
 
+TEST_P(PartnerTest, AReviewOfARowWithAnEmptyLaCodeResolvesWithTheImportsDefault) {
+  // The same starters with an la_code column left empty: the import's default LA (890)
+  // stands in, and the review items keep it, so they validate again when resolved.
+  std::string starters;
+  for (size_t b = 0, e; b < std::string_view(kStarters).size(); b = e + 1) {
+    e = std::string_view(kStarters).find('\n', b);
+    starters += std::string(std::string_view(kStarters).substr(b, e - b)) + (b == 0 ? ",la_code\n" : ",\n");
+  }
+  feed(FeedKind::kProviderEvents, "provider_events.csv", starters);
+  const auto open = open_reviews(db());
+  ASSERT_EQ(open.size(), 2u);
+  EXPECT_EQ(resolve_review(db(), Rules::defaults(), open[0].review_id, std::string("G"), "officer2").person_id, "G");
+  const ResolveResult nr = resolve_review(db(), Rules::defaults(), open[1].review_id, std::nullopt, "officer2");
+  EXPECT_TRUE(nr.new_person);
+  const Dataset ds = from_store();
+  const uint32_t p = ds.find_person(nr.person_id);
+  ASSERT_NE(p, kNoIndex);
+  EXPECT_EQ(ds.people.la_code[p], 890);
+}
+
 TEST_P(PartnerTest, ResolvingAReviewAppliesTheRowAndIsRemembered) {
   feed(FeedKind::kProviderEvents, "provider_events.csv", kStarters);
   auto open = open_reviews(db());

@@ -968,9 +968,13 @@ void apply_partner_rows(Db& db, const Rules& rules, FeedKind kind, const std::ve
     it.line = rows[i].line;
     it.reason = dec[i].reason;
     it.incoming = rows[i].cells;
-    if (std::none_of(it.incoming.begin(), it.incoming.end(), [](auto& c) { return c.first == "la_code"; }) &&
-        !rows[i].la_code.empty())
-      it.incoming.emplace_back("la_code", rows[i].la_code);
+    // The LA code the row was read with (its own, or the import's default for an empty or
+    // missing cell), so the item validates again when it is resolved.
+    if (!rows[i].la_code.empty()) {
+      auto la = std::find_if(it.incoming.begin(), it.incoming.end(), [](auto& c) { return c.first == "la_code"; });
+      if (la == it.incoming.end()) it.incoming.emplace_back("la_code", rows[i].la_code);
+      else if (la->second.empty()) la->second = rows[i].la_code;
+    }
     for (const auto& c : dec[i].match.candidates) it.candidates.push_back(review_candidate(ds, c));
     it.status = "open";
     it.created_by = user;

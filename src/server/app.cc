@@ -139,6 +139,7 @@ PageOptions Ctx::page_options(const std::string& title, const std::string& curre
   if (r == Role::school || r == Role::admin || r == Role::data_officer) add("/panel", "NEET panel");
   add("/risk", "Early identification");
   if (allowed(r, Permission::kUpload)) add("/upload", "Upload");
+  if (allowed(r, Permission::kUpload)) add("/partner", "Partner feeds");
   if (allowed(r, Permission::kAdmin)) {
     add("/admin/users", "Users");
     add("/admin/audit", "Audit");
@@ -367,6 +368,7 @@ App::App(ServerOptions options) : impl_(std::make_unique<Impl>(std::move(options
   a.register_risk_pages();
   a.register_recording_pages();
   a.register_panel_pages();
+  a.register_partner_pages();
 }
 
 App::~App() = default;

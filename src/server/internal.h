@@ -130,6 +130,10 @@ struct Impl {
   void freeze_due_register();
   void register_recording_pages();  // server/recording_pages.cc
   void register_panel_pages();      // server/panel_pages.cc
+  void register_partner_pages();    // server/partner_pages.cc
+  // A problem report for a rejected file: an error summary ("<subject> N problems. Nothing
+  // was stored."), a link to the problems as CSV (kept for this user) and a table of them.
+  std::string problems_html(Ctx& ctx, const LoadReport& report, std::string_view subject);
 };
 
 // The session cookie of a request ("" when none), and a Set-Cookie value that sets or

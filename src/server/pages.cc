@@ -61,6 +61,27 @@ std::string current_month(Date today) { return month_name(latest_month_end(today
 
 }  // namespace
 
+std::string Impl::problems_html(Ctx& ctx, const LoadReport& report, std::string_view subject) {
+  std::string csv = "file,line,column,value,reason\n";
+  TableSpec t{fmt::format("{} {} found{}", report.error_count, report.error_count == 1 ? "problem" : "problems",
+                          report.error_count > report.errors.size() ? fmt::format(" (first {} shown)", report.errors.size()) : ""),
+              {"File", "Line", "Column", "Value", "Reason"}, {false, true, false, false, false}, {}};
+  for (const auto& e : report.errors) {
+    csv += csv_cell(e.file) + "," + std::to_string(e.line) + "," + csv_cell(e.column) + "," + csv_cell(e.value) + "," + csv_cell(e.reason) + "\n";
+    if (t.rows.size() < 200) t.rows.push_back({esc(e.file), std::to_string(e.line), esc(e.column), esc(e.value), esc(e.reason)});
+  }
+  const std::string id = random_token(16);
+  {
+    std::lock_guard lock(uploads_mutex);
+    if (upload_reports.size() > 100) upload_reports.clear();
+    upload_reports[id] = {ctx.user().id, csv};
+  }
+  return error_summary({{"", fmt::format("{} {} {}. Nothing was stored.", subject, report.error_count,
+                                         report.error_count == 1 ? "problem" : "problems")}}) +
+         "<p class=\"govuk-body\"><a class=\"govuk-link\" href=\"/upload/errors/" + id +
+         ".csv\">Download the error report (CSV)</a></p>" + table(t);
+}
+
 void Impl::register_pages() {
   // --- Public --------------------------------------------------------------------------
   auto sign_in_page = [](Ctx& ctx, const std::vector<FieldError>& errors, const std::string& username, int status) {
@@ -652,31 +673,12 @@ void Impl::register_pages() {
     lo.indicators = false;
     Dataset ds = load_folder(dir.string(), rules, report, lo);
     if (!report.ok()) {
-      std::string csv = "file,line,column,value,reason\n";
-      TableSpec t{fmt::format("{} {} found{}", report.error_count, report.error_count == 1 ? "problem" : "problems",
-                              report.error_count > report.errors.size() ? fmt::format(" (first {} shown)", report.errors.size()) : ""),
-                  {"File", "Line", "Column", "Value", "Reason"}, {false, true, false, false, false}, {}};
-      for (const auto& e : report.errors) {
-        csv += csv_cell(e.file) + "," + std::to_string(e.line) + "," + csv_cell(e.column) + "," + csv_cell(e.value) + "," + csv_cell(e.reason) + "\n";
-        if (t.rows.size() < 200) t.rows.push_back({esc(e.file), std::to_string(e.line), esc(e.column), esc(e.value), esc(e.reason)});
-      }
-      const std::string id = random_token(16);
-      {
-        std::lock_guard lock(uploads_mutex);
-        if (upload_reports.size() > 100) upload_reports.clear();
-        upload_reports[id] = {ctx.user().id, csv};
-      }
       ctx.audit("import_rejected", "upload", "", fmt::format("{} problems", report.error_count));
-      const std::string result =
-          error_summary({{"", fmt::format("The files have {} {}. Nothing was stored.", report.error_count,
-                                          report.error_count == 1 ? "problem" : "problems")}}) +
-          "<p class=\"govuk-body\"><a class=\"govuk-link\" href=\"/upload/errors/" + id + ".csv\">Download the error report (CSV)</a></p>" +
-          table(t);
       PageOptions o = ctx.page_options("Upload canonical files", "/upload");
       o.has_error = true;
       o.wide = true;
       return ctx.html(400, o,
-                      heading("Upload canonical files") + result +
+                      heading("Upload canonical files") + problems_html(ctx, report, "The files have") +
                           "<p class=\"govuk-body\"><a class=\"govuk-link\" href=\"/upload\">Upload corrected files</a></p>");
     }
     ImportSummary sum;
