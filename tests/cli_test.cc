@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "store/db.h"
 #include "testing.h"
 
 namespace pathways {
@@ -71,6 +72,39 @@ TEST(Cli, NccisReturnCarriesNamesFromFolderAndStore) {
     EXPECT_NE(xml.find("<GivenName>Amy</GivenName>"), std::string::npos) << source;
     EXPECT_NE(xml.find("<FamilyName>Ray</FamilyName>"), std::string::npos) << source;
   }
+}
+
+TEST(Cli, NccisReturnCanBeMadeAgainAsRecorded) {
+  // Imported "on 1 February 2025"; on a later day Amy's family name is corrected. The
+  // January return sent on 3 February, made again with --as-recorded, still says Lee; made
+  // from the data as it is now, Smith.
+  TempDir dir, out;
+  write_small_folder(dir);
+  const std::string db = "sqlite:" + (out / "s.db");
+  ASSERT_EQ(run("import " + dir.path() + " --db " + db).status, 0);
+  open_db(db)->exec("UPDATE import_batches SET imported_at = '2025-02-01T09:00:00Z'");
+  std::string people = testing::read_file(dir / "people.csv");
+  people.replace(people.find("Amy,Lee"), 7, "Amy,Smith");
+  dir.write("people.csv", people);
+  ASSERT_EQ(run("import " + dir.path() + " --db " + db).status, 0);
+  const std::string common = " --db " + db + " --la 890 --month 2025-01 --date-of-send 2025-02-03 --out " + (out / "n.xml");
+  ASSERT_EQ(run("export nccis" + common + " --as-recorded").status, 0);
+  std::string xml = testing::read_file(out / "n.xml");
+  EXPECT_NE(xml.find("<FamilyName>Lee</FamilyName>"), std::string::npos) << xml;
+  EXPECT_EQ(xml.find("<FamilyName>Smith</FamilyName>"), std::string::npos);
+  ASSERT_EQ(run("export nccis" + common).status, 0);
+  xml = testing::read_file(out / "n.xml");
+  EXPECT_NE(xml.find("<FamilyName>Smith</FamilyName>"), std::string::npos);
+  // Before anything was recorded there is nobody to send.
+  const Outcome early = run("export nccis --db " + db +
+                            " --la 890 --month 2025-01 --date-of-send 2025-01-31 --as-recorded --out " + (out / "e.xml"));
+  EXPECT_EQ(early.status, 0);
+  EXPECT_EQ(testing::read_file(out / "e.xml").find("<YoungPersonsRecord>"), std::string::npos);
+  // A folder has no history.
+  const Outcome bad = run("export nccis --data " + dir.path() + " --la 890 --month 2025-01 --as-recorded --out " +
+                          (out / "f.xml"));
+  EXPECT_EQ(bad.status, 2);
+  EXPECT_NE(bad.out.find("--as-recorded reads a store's history"), std::string::npos) << bad.out;
 }
 
 TEST(Cli, AnnualJson) {

@@ -179,10 +179,10 @@ TEST_P(NccisDestinationsTest, FromADataFolderTheyAreMissingWithAWarning) {
   EXPECT_EQ(of(r.issues, "NC007").size(), 1u);
 }
 
-TEST_P(NccisDestinationsTest, APastMonthReadsThemAsRecordedByItsEnd) {
+TEST_P(NccisDestinationsTest, AnEarlierDateOfSendReadsThemAsRecordedThen) {
   // Recorded on 16 January: C 230, A 230, N 619. On 3 February: C changed to 310, and the
-  // September Guarantee offers arrived. The January return, made again later, reports what
-  // the store held at the end of January; the current versions are February's.
+  // September Guarantee offers arrived. The January return made again with a date of send of
+  // 31 January reports what the store held then; the current versions are February's.
   feed(FeedKind::kSchoolCohort, "cohort_jan.csv",
        std::string(kCohortHeader) +
            "S1,2025-01-15,C100000000003,Cy,Smith,2009-03-10,11,230\n"

@@ -120,6 +120,39 @@ TEST_P(StoreTest, ChangedRowsBecomeNewVersionsAndHistoryIsKept) {
   EXPECT_EQ(report_json(from_store()), report_json(files));
 }
 
+TEST_P(StoreTest, TheStoreCanBeReadAsItWasAtAnEarlierMoment) {
+  // Batch 1 on 10 January (four people), batch 2 on 3 February: B's NEET record verified
+  // and E added. Read as at the end of 31 January the store gives exactly the first
+  // folder's reports; now, the second's; before anything was imported, nothing.
+  write_folder(dir_);
+  const Dataset first = testing::load_valid(dir_);
+  import_dataset(db(), first, Rules::defaults(), dir_.path(), "first");
+  db().exec("UPDATE import_batches SET imported_at = '2025-01-10T09:00:00Z'");
+  TempDir next;
+  write_folder(next, "E,Ed,Ng,2008-03-03,M,890,P,N,,S1\n", "E,310,2024-10-01,,,,APP1,,provider\n", "2025-01-20");
+  const Dataset second = testing::load_valid(next);
+  import_dataset(db(), second, Rules::defaults(), next.path(), "second");
+  db().exec("UPDATE import_batches SET imported_at = '2025-02-03T09:00:00Z' WHERE batch_id = 2");
+
+  auto read = [&](const std::string& when) {
+    LoadReport report;
+    LoadOptions o;
+    o.recorded_by = when;
+    Dataset ds = load_store(db(), Rules::defaults(), report, o);
+    EXPECT_TRUE(report.ok()) << testing::errors_of(report);
+    return ds;
+  };
+  const Dataset january = read("2025-01-31T23:59:59Z");
+  EXPECT_EQ(january.people.size(), 4u);
+  EXPECT_EQ(january.activities.size(), 5u);
+  EXPECT_EQ(january.indicators.size(), 2u);
+  EXPECT_EQ(report_json(january), report_json(first));
+  EXPECT_NE(report_json(first), report_json(second));
+  EXPECT_EQ(report_json(read("")), report_json(second));
+  EXPECT_EQ(report_json(read("2025-02-03T09:00:00Z")), report_json(second));
+  EXPECT_EQ(read("2025-01-09T23:59:59Z").people.size(), 0u);
+}
+
 TEST_P(StoreTest, HostileTextIsStoredAsText) {
   write_folder(dir_, "H,\"Robert'); DROP TABLE people;--\",\"=HYPERLINK(\"\"x\"\")\",2008-03-03,M,890,P,N,,\"S\\\\1\t\"\n");
   const Dataset files = testing::load_valid(dir_);

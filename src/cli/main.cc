@@ -180,6 +180,7 @@ int main(int argc, char** argv) {
     Common c;
     std::string month, la_codes, database_id, date_of_send, leavers = "include", root, out;
     bool no_extensions = false;
+    bool as_recorded = false;
   };
   NccisArgs nv, ne;
   auto add_nccis = [](CLI::App* cmd, NccisArgs& a) {
@@ -191,6 +192,9 @@ int main(int argc, char** argv) {
     cmd->add_option("--leavers-without-date", a.leavers, "include or exclude")
         ->check(CLI::IsMember({"include", "exclude"}));
     cmd->add_flag("--no-extensions", a.no_extensions, "leave out the PathwaysExtensions node");
+    cmd->add_flag("--as-recorded", a.as_recorded,
+                  "with --db: read the store as it was at the end of the date of send, to make a return again "
+                  "exactly as it was sent (default: the data as it is now)");
     cmd->add_option("--root", a.root, "root element name");
   };
   auto* cmd_validate = app.add_subcommand("validate", "check data against a return's rules");
@@ -411,20 +415,25 @@ int main(int argc, char** argv) {
         if (!d) throw BadInput(fmt::format("--date-of-send: '{}' is not a real date", a.date_of_send));
         o.date_of_send = *d;
       }
-      const Dataset ds = load_or_fail(a.c, rules, /*with_indicators=*/false, /*with_names=*/true);
+      // --as-recorded: everything as the store held it at the end of the date of send, so a
+      // return can be made again exactly as it was sent.
+      LoadOptions lo;
+      lo.indicators = false;
+      if (a.as_recorded) {
+        if (a.c.db.empty()) throw BadInput("--as-recorded reads a store's history: give --db URL");
+        lo.recorded_by = format_date(o.date_of_send == kNoDate ? cli::today_utc() : o.date_of_send) + "T23:59:59Z";
+      }
+      const Dataset ds = cli::load_or_fail(a.c.data, a.c.db, rules, lo);
       // From the store, a leaver is reported once, in the month the store recorded it.
       std::unordered_map<std::string, Date> left;
       // From the store, the intended destinations and September Guarantee offers partner
-      // feeds stored: for a month that has ended, as recorded by its last day (a feed
-      // imported later counts from the month it arrived); otherwise the current versions.
-      // A --data folder has none (NC006 / NC007 warn).
+      // feeds stored, read like the people above: current, or (--as-recorded) as recorded by
+      // the end of the date of send. A --data folder has none (NC006 / NC007 warn).
       nccis::PartnerRecords partner;
       if (!a.c.db.empty()) {
         auto db = open_db(a.c.db);
         left = leaver_recorded_dates(*db);
-        const std::string recorded_by =
-            *month_end_date < cli::today_utc() ? format_date(*month_end_date) + "T23:59:59Z" : std::string();
-        partner = nccis::partner_records(intended_destinations(*db, recorded_by), guarantee_offers(*db, recorded_by));
+        partner = nccis::partner_records(intended_destinations(*db, lo.recorded_by), guarantee_offers(*db, lo.recorded_by));
         o.partner = &partner;
         o.left_on = [&](uint32_t p) -> std::optional<Date> {
           const auto it = left.find(std::string(ds.people.id[p]));

@@ -42,6 +42,10 @@ struct LoadOptions {
   // Keep names and postcodes. Aggregate reports do not need them: they are still
   // validated but not held in memory (less personal data in memory, a faster load).
   bool names = true;
+  // The store only (load_store; folders ignore it): read each row as the store held it at
+  // this store timestamp ("YYYY-MM-DDTHH:MM:SSZ"), the newest version an import had
+  // recorded by then, leaving out rows first recorded later. "" reads the current versions.
+  std::string recorded_by;
 };
 
 // Reads DIR/people.csv, DIR/activities.csv and (when present) DIR/indicators.csv.

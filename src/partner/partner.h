@@ -140,8 +140,8 @@ void dismiss_review(Db& db, int64_t review_id, const std::string& user, const st
 // Stored intended destinations and September Guarantee offers: the current versions, or,
 // given `recorded_by` (a store timestamp, "YYYY-MM-DDTHH:MM:SSZ"), the versions the store
 // held at that moment (the newest recorded by an import at or before it; rows first
-// recorded later are left out). The monthly return for a past month reads them as
-// recorded by the end of that month.
+// recorded later are left out). The monthly return reads them as recorded by the end of
+// its date of send.
 struct IntendedDestination {
   std::string person_id;
   int academic_year = 0;  // start year of the academic year of the cohort check

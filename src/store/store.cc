@@ -33,10 +33,11 @@ DbField field(const std::string& s) { return s.empty() ? DbField{} : DbField{s};
 // while only one result is open on the connection at a time.
 class DbRowsSource : public RecordSource {
  public:
-  DbRowsSource(std::string name, Db& db, std::string sql) : RecordSource(std::move(name)), db_(db), sql_(std::move(sql)) {}
+  DbRowsSource(std::string name, Db& db, std::string sql, std::vector<DbValue> params = {})
+      : RecordSource(std::move(name)), db_(db), sql_(std::move(sql)), params_(std::move(params)) {}
   bool next() override {
     fields_.clear();
-    if (!rows_) rows_ = db_.query(sql_);
+    if (!rows_) rows_ = db_.query(sql_, params_);
     if (!header_done_) {
       header_done_ = true;
       for (size_t i = 0; i < rows_->columns(); ++i) fields_.push_back(rows_->name(i));
@@ -52,6 +53,7 @@ class DbRowsSource : public RecordSource {
  private:
   Db& db_;
   std::string sql_;
+  std::vector<DbValue> params_;
   std::unique_ptr<DbRows> rows_;
   bool header_done_ = false;
 };
@@ -641,24 +643,35 @@ std::unordered_map<std::string, Date> leaver_recorded_dates(Db& db) {
 
 Dataset load_store(Db& db, const Rules& rules, LoadReport& report, const LoadOptions& options, bool own_snapshot) {
   migrate(db);
+  // Which version of a row to read: the current one, or the newest recorded by an import
+  // at or before options.recorded_by ($1).
+  const bool as_recorded = !options.recorded_by.empty();
+  auto version = [&](const char* alias, const char* versions, const char* seq) {
+    if (!as_recorded) return fmt::format("v.version = {}.current_version", alias);
+    return fmt::format(
+        "v.version = (SELECT MAX(w.version) FROM {1} w JOIN import_batches b ON b.batch_id = w.batch_id "
+        "WHERE w.{2} = {0}.{2} AND b.imported_at <= $1)",
+        alias, versions, seq);
+  };
+  std::vector<DbValue> params;
+  if (as_recorded) params.push_back(options.recorded_by);
   std::string people_sql = "SELECT p.person_id";
   for (const auto& c : person_columns()) people_sql += ", v." + c;
-  people_sql +=
-      " FROM people p JOIN person_versions v ON v.person_seq = p.person_seq AND v.version = p.current_version "
-      "ORDER BY p.person_seq";
+  people_sql += " FROM people p JOIN person_versions v ON v.person_seq = p.person_seq AND " +
+                version("p", "person_versions", "person_seq") + " ORDER BY p.person_seq";
   std::string act_sql = "SELECT p.person_id, a.activity_code, a.start_date";
   for (const auto& c : activity_columns()) act_sql += ", v." + c;
-  act_sql +=
-      " FROM activities a JOIN people p ON p.person_seq = a.person_seq JOIN activity_versions v ON v.activity_seq = "
-      "a.activity_seq AND v.version = a.current_version ORDER BY a.person_seq, a.activity_seq";
+  act_sql += " FROM activities a JOIN people p ON p.person_seq = a.person_seq JOIN activity_versions v ON v.activity_seq = "
+             "a.activity_seq AND " +
+             version("a", "activity_versions", "activity_seq") + " ORDER BY a.person_seq, a.activity_seq";
   std::string ind_sql = "SELECT p.person_id, i.academic_year";
   for (const auto& c : indicator_columns()) ind_sql += ", v." + c;
-  ind_sql +=
-      " FROM indicator_rows i JOIN people p ON p.person_seq = i.person_seq JOIN indicator_versions v ON "
-      "v.indicator_seq = i.indicator_seq AND v.version = i.current_version ORDER BY i.person_seq, i.academic_year";
-  DbRowsSource people("store people", db, people_sql);
-  DbRowsSource activities("store activities", db, act_sql);
-  DbRowsSource indicators("store indicators", db, ind_sql);
+  ind_sql += " FROM indicator_rows i JOIN people p ON p.person_seq = i.person_seq JOIN indicator_versions v ON "
+             "v.indicator_seq = i.indicator_seq AND " +
+             version("i", "indicator_versions", "indicator_seq") + " ORDER BY i.person_seq, i.academic_year";
+  DbRowsSource people("store people", db, people_sql, params);
+  DbRowsSource activities("store activities", db, act_sql, params);
+  DbRowsSource indicators("store indicators", db, ind_sql, params);
   // The queries run one after another; inside one read transaction they all see the same
   // committed state, even while an import commits in between.
   if (own_snapshot) db.exec(db.dialect() == "postgresql" ? "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY" : "BEGIN");
