@@ -316,26 +316,11 @@ class Importer {
     sum_.people_changed = static_cast<int64_t>(changed.size());
     if (added.empty() && changed.empty()) return;
     start_writing();
-    {
-      auto bp = db_.bulk("people", {"person_seq", "person_id", "current_version"});
-      for (uint32_t p : added) {
-        seq_ = std::to_string(person_seq_[p]);
-        bp->add({DbField{seq_}, DbField{ds.people.id[p]}, DbField{"1"}});
-      }
-      bp->finish();
-    }
-    VersionWriter bv(db_, "person_versions", "person_seq", person_columns(), batch_);
-    for (uint32_t p : added) {
-      const auto f = person_fields(ds, rules_, p);
-      bv.add(person_seq_[p], 1, hash_fields(f), f);
-    }
-    for (const auto& c : changed) {
-      const auto f = person_fields(ds, rules_, c.row);
-      bv.add(c.seq, c.version, hash_fields(f), f);
-    }
-    bv.finish();
-    auto up = db_.prepare("UPDATE people SET current_version = $1 WHERE person_seq = $2");
-    for (const auto& c : changed) up->run({std::to_string(c.version), std::to_string(c.seq)});
+    write_rows(
+        "people", {"person_seq", "person_id"}, "person_versions", person_columns(), added, changed,
+        [&](size_t k) { return person_seq_[added[k]]; },
+        [&](size_t k, std::vector<std::string>& key) { key = {std::string(ds.people.id[added[k]])}; },
+        [&](uint32_t p) { return person_fields(ds, rules_, p); });
   }
 
   // Activity rows `A` (person[k] is row k's person in `ds`), in the order they are to be
@@ -363,30 +348,15 @@ class Importer {
     next_act_seq_ += static_cast<int64_t>(added.size());
     sum_.activities_added += static_cast<int64_t>(added.size());
     sum_.activities_changed += static_cast<int64_t>(changed.size());
-    {
-      auto ba = db_.bulk("activities", {"activity_seq", "person_seq", "activity_code", "start_date", "current_version"});
-      for (size_t k = 0; k < added.size(); ++k) {
-        const uint32_t a = added[k];
-        seq_ = std::to_string(first + static_cast<int64_t>(k));
-        pseq_ = std::to_string(person_seq_[person[a]]);
-        code_ = std::to_string(rules_.code(A.code[a]).code);
-        start_ = format_date(A.start[a]);
-        ba->add({DbField{seq_}, DbField{pseq_}, DbField{code_}, DbField{start_}, DbField{"1"}});
-      }
-      ba->finish();
-    }
-    VersionWriter bv(db_, "activity_versions", "activity_seq", activity_columns(), batch_);
-    for (size_t k = 0; k < added.size(); ++k) {
-      const auto f = activity_row_fields(A, ds, added[k]);
-      bv.add(first + static_cast<int64_t>(k), 1, hash_fields(f), f);
-    }
-    for (const auto& c : changed) {
-      const auto f = activity_row_fields(A, ds, c.row);
-      bv.add(c.seq, c.version, hash_fields(f), f);
-    }
-    bv.finish();
-    auto up = db_.prepare("UPDATE activities SET current_version = $1 WHERE activity_seq = $2");
-    for (const auto& c : changed) up->run({std::to_string(c.version), std::to_string(c.seq)});
+    write_rows(
+        "activities", {"activity_seq", "person_seq", "activity_code", "start_date"}, "activity_versions",
+        activity_columns(), added, changed, [&](size_t k) { return first + static_cast<int64_t>(k); },
+        [&](size_t k, std::vector<std::string>& key) {
+          const uint32_t a = added[k];
+          key = {std::to_string(person_seq_[person[a]]), std::to_string(rules_.code(A.code[a]).code),
+                 format_date(A.start[a])};
+        },
+        [&](uint32_t a) { return activity_row_fields(A, ds, a); });
   }
 
   // Indicator rows: all of them, or the next chunk of a file.
@@ -413,29 +383,14 @@ class Importer {
     next_ind_seq_ += static_cast<int64_t>(added.size());
     sum_.indicators_added += static_cast<int64_t>(added.size());
     sum_.indicators_changed += static_cast<int64_t>(changed.size());
-    {
-      auto bi = db_.bulk("indicator_rows", {"indicator_seq", "person_seq", "academic_year", "current_version"});
-      for (size_t k = 0; k < added.size(); ++k) {
-        const uint32_t i = added[k];
-        seq_ = std::to_string(first + static_cast<int64_t>(k));
-        pseq_ = std::to_string(person_seq_[I.person[i]]);
-        code_ = std::to_string(I.academic_year[i]);
-        bi->add({DbField{seq_}, DbField{pseq_}, DbField{code_}, DbField{"1"}});
-      }
-      bi->finish();
-    }
-    VersionWriter bv(db_, "indicator_versions", "indicator_seq", indicator_columns(), batch_);
-    for (size_t k = 0; k < added.size(); ++k) {
-      const auto f = indicator_row_fields(I, ds, added[k]);
-      bv.add(first + static_cast<int64_t>(k), 1, hash_fields(f), f);
-    }
-    for (const auto& c : changed) {
-      const auto f = indicator_row_fields(I, ds, c.row);
-      bv.add(c.seq, c.version, hash_fields(f), f);
-    }
-    bv.finish();
-    auto up = db_.prepare("UPDATE indicator_rows SET current_version = $1 WHERE indicator_seq = $2");
-    for (const auto& c : changed) up->run({std::to_string(c.version), std::to_string(c.seq)});
+    write_rows(
+        "indicator_rows", {"indicator_seq", "person_seq", "academic_year"}, "indicator_versions", indicator_columns(),
+        added, changed, [&](size_t k) { return first + static_cast<int64_t>(k); },
+        [&](size_t k, std::vector<std::string>& key) {
+          const uint32_t i = added[k];
+          key = {std::to_string(person_seq_[I.person[i]]), std::to_string(I.academic_year[i])};
+        },
+        [&](uint32_t i) { return indicator_row_fields(I, ds, i); });
   }
 
   // Rebuilds what a first load set aside and records the batch's counts.
@@ -463,6 +418,44 @@ class Importer {
       return std::tie(person_seq, code, start) < std::tie(o.person_seq, o.code, o.start);
     }
   };
+
+  // Writes the rows of one table pair: for each added row (index added[k]) its identity
+  // row in `table` (the sequence number seq_of(k), then the key columns key_of fills, then
+  // current_version 1) and its first version; for each changed row its new version, and
+  // moves its current_version. `fields` gives a row's versioned columns (`columns`).
+  template <class SeqOf, class KeyOf, class Fields>
+  void write_rows(const char* table, const std::vector<std::string>& identity_columns, const char* versions,
+                  const std::vector<std::string>& columns, const std::vector<uint32_t>& added,
+                  const std::vector<Change>& changed, SeqOf seq_of, KeyOf key_of, Fields fields) {
+    {
+      std::vector<std::string> cols = identity_columns;
+      cols.emplace_back("current_version");
+      auto bulk = db_.bulk(table, cols);
+      std::vector<std::string> key;
+      std::vector<DbField> row;
+      for (size_t k = 0; k < added.size(); ++k) {
+        seq_ = std::to_string(seq_of(k));
+        key_of(k, key);
+        row.assign({DbField{seq_}});
+        for (const auto& v : key) row.emplace_back(v);
+        row.emplace_back("1");
+        bulk->add(row);
+      }
+      bulk->finish();
+    }
+    VersionWriter bv(db_, versions, identity_columns[0].c_str(), columns, batch_);
+    for (size_t k = 0; k < added.size(); ++k) {
+      const auto f = fields(added[k]);
+      bv.add(seq_of(k), 1, hash_fields(f), f);
+    }
+    for (const auto& c : changed) {
+      const auto f = fields(c.row);
+      bv.add(c.seq, c.version, hash_fields(f), f);
+    }
+    bv.finish();
+    auto up = db_.prepare(fmt::format("UPDATE {} SET current_version = $1 WHERE {} = $2", table, identity_columns[0]));
+    for (const auto& c : changed) up->run({std::to_string(c.version), std::to_string(c.seq)});
+  }
 
   bool any_rows(const char* table) {
     auto rows = db_.query(std::string("SELECT 1 FROM ") + table + " LIMIT 1");
@@ -531,7 +524,7 @@ class Importer {
   std::vector<std::pair<ActKey, Existing>> stored_acts_;
   std::vector<std::pair<std::pair<int64_t, int64_t>, Existing>> stored_ind_;
   int64_t next_act_seq_ = 1, next_ind_seq_ = 1;
-  std::string seq_, pseq_, code_, start_;
+  std::string seq_;
 };
 
 ImportSummary import_locked(Db& db, const Dataset& ds, const Rules& rules, const std::string& source,
