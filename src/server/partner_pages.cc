@@ -7,11 +7,14 @@
 //                                 every problem (and a CSV of them) when nothing was stored
 //   GET  /partner/reviews         the open review items with their candidates
 //   POST /partner/reviews/ID      apply an item to a candidate, to a new person, or dismiss it
+//   GET  /partner/duplicates      pairs of stored people who are likely the same young person
+//                                 (partner/match.h find_duplicates), also as .csv
 #include <fmt/format.h>
 
 #include <fstream>
 
 #include "partner/feed.h"
+#include "partner/match.h"
 #include "partner/partner.h"
 #include "server/internal.h"
 
@@ -75,7 +78,9 @@ void Impl::register_partner_pages() {
             "uncertain ones wait in the review queue and are never merged without you. If any row has a problem, "
             "nothing is stored and you get a report of every problem.</p>";
     main += "<p class=\"govuk-body\"><a class=\"govuk-link\" href=\"/partner/reviews\">Review queue</a>: " +
-            num(static_cast<long long>(waiting)) + (waiting == 1 ? " row waits" : " rows wait") + " for a decision.</p>";
+            num(static_cast<long long>(waiting)) + (waiting == 1 ? " row waits" : " rows wait") + " for a decision. " +
+            "<a class=\"govuk-link\" href=\"/partner/duplicates\">Likely duplicates</a> among the young people we "
+            "hold.</p>";
     main += form_open(ctx, "/partner", true);
     main += radios("feed", "Which feed is it?", feed_options(), feed_param(ctx), "", error_for(errors, "feed"));
     const std::string err = error_for(errors, "file");
@@ -201,6 +206,43 @@ void Impl::register_partner_pages() {
     o.wide = true;
     ctx.html(200, o, main);
   });
+
+  // Likely duplicates among the loaded people (the same date of birth; names and postcode
+  // scored as in matching). Both people of a pair are named, so the list is audited.
+  auto duplicates = [this](Ctx& ctx, bool csv) {
+    const Dataset& ds = ctx.data->ds;
+    const auto pairs = find_duplicates(ds);
+    std::string ids;
+    for (const auto& d : pairs)
+      ids += (ids.empty() ? "" : " ") + std::string(ds.people.id[d.a]) + "=" + std::string(ds.people.id[d.b]);
+    ctx.audit("list", "duplicates", "", ids);
+    if (csv) {
+      ctx.res.set_header("Content-Disposition", "attachment; filename=\"pathways-duplicates.csv\"");
+      return ctx.res.set_content(duplicates_csv(ds, pairs), "text/csv; charset=utf-8");
+    }
+    std::string main = heading("Likely duplicates", "Partner feeds");
+    main += "<p class=\"govuk-body\">Pairs of young people born on the same day whose names and postcode score as "
+            "the same person (a pair whose UPNs or ULNs differ scores lower). Check each pair; records are never "
+            "merged automatically.</p>";
+    if (pairs.empty()) {
+      main += inset("No likely duplicates.");
+    } else {
+      main += "<p class=\"govuk-body\"><a class=\"govuk-link\" href=\"/partner/duplicates.csv\">Download the pairs "
+              "(CSV)</a></p>";
+      TableSpec t{fmt::format("{} {}", pairs.size(), pairs.size() == 1 ? "pair" : "pairs"),
+                  {"Young person", "Date of birth", "Possibly the same as", "Score", "Basis"},
+                  {false, false, false, true, false}, {}};
+      for (const auto& d : pairs)
+        t.rows.push_back({person_link(ds, d.a), esc(format_date(ds.people.date_of_birth[d.a])), person_link(ds, d.b),
+                          fmt::format("{:.2f}", d.score), esc(d.basis)});
+      main += table(t);
+    }
+    PageOptions o = ctx.page_options("Likely duplicates", "/partner");
+    o.wide = true;
+    ctx.html(200, o, main);
+  };
+  route("GET", "/partner/duplicates", Permission::kUpload, false, [duplicates](Ctx& ctx) { duplicates(ctx, false); });
+  route("GET", "/partner/duplicates.csv", Permission::kUpload, false, [duplicates](Ctx& ctx) { duplicates(ctx, true); });
 
   route("POST", R"(/partner/reviews/(\d{1,18}))", Permission::kUpload, false, [this](Ctx& ctx) {
     const int64_t id = std::stoll(ctx.req.matches[1]);

@@ -87,11 +87,45 @@ describe('partner feeds', () => {
 
   })
 
+  test('a row can become a new record; likely duplicates are listed and downloadable', async () => {
+    const page = await pageFor('data_officer')
+    const [a] = await twoYear11Pupils(page)
+    const otherUpn = (a.upn[0] === 'X' ? 'W' : 'X') + a.upn.slice(1)
+    await page.goto(server.url + 'partner')
+    await page.check('#feed')
+    await page.setInputFiles('#file', { name: 'cohort2.csv', mimeType: 'text/csv', buffer: Buffer.from(header + row(a, otherUpn)) })
+    await page.click('button:has-text("Check and import")')
+    await page.waitForSelector('.govuk-notification-banner--success')
+    await page.goto(server.url + 'partner/reviews')
+    await page.click('button:has-text("Create a new record")')
+    await page.waitForSelector('.govuk-notification-banner--success')
+    const done = await page.textContent('.govuk-notification-banner--success')
+    assert.match(done, /a new record/)
+    const created = done.match(/Line applied to (\S+) \(a new record\)/)[1]
+    assert.notEqual(created, a.person_id)
+    const found = await (await page.request.get(server.url + 'api/people?q=' + otherUpn)).json()
+    assert.deepEqual(found.results.map((p) => p.person_id), [created])
+
+    await page.goto(server.url + 'partner')
+    await page.click('a:has-text("Likely duplicates")')
+    await expectNoViolations(page, 'likely duplicates')
+    const caption = await page.textContent('caption')
+    const pairs = Number(caption.match(/(\d+) pairs?/)[1])
+    assert.ok(pairs > 0, caption)
+    const csv = await page.request.get(server.url + 'partner/duplicates.csv')
+    assert.equal(csv.status(), 200)
+    const lines = (await csv.text()).trim().split('\n')
+    assert.match(lines[0], /^person_id_a,/)
+    assert.equal(lines.length, pairs + 1)
+  })
+
   test('other roles cannot import feeds or see the queue', async () => {
     for (const role of ['school', 'coach', 'manager', 'viewer']) {
       const page = await pageFor(role)
-      const res = await page.request.get(server.url + 'partner/reviews')
-      assert.equal(res.status(), 403, role)
+      for (const path of ['partner', 'partner/reviews', 'partner/duplicates']) {
+        const res = await page.request.get(server.url + path)
+        assert.equal(res.status(), 403, `${role} ${path}`)
+      }
     }
   })
 })
