@@ -119,6 +119,29 @@ describe('partner feeds', () => {
     assert.equal(lines.length, pairs + 1)
   })
 
+  test('malformed and hostile files are refused with a report, and nothing is stored', async () => {
+    const page = await pageFor('data_officer')
+    const cases = [
+      ['an unterminated quote', header + 'SCH001,2026-11-10,"A123,,Amy,Lee,2011-01-01,,,,11,,,310,890\n', /quote/i],
+      ['invalid UTF-8', Buffer.concat([Buffer.from(header + 'SCH001,2026-11-10,A12345678901Z,,'), Buffer.from([0xff, 0xfe]), Buffer.from(',Lee,2011-01-01,,,,11,,,310,890\n')]), /UTF-8/],
+      ['a formula and SQL in names', header + "SCH001,2026-11-10,A12345678901Z,,\"=HYPERLINK(\"\"x\"\")\",'); DROP TABLE people;--,2011-13-01,,,,11,,,310,890\n", /2011-13-01/],
+      ['a header only of unknown columns', 'foo,bar\n1,2\n', /required column is missing/]
+    ]
+    for (const [what, content, reason] of cases) {
+      await page.goto(server.url + 'partner')
+      await page.check('#feed')
+      await page.setInputFiles('#file', { name: 'bad.csv', mimeType: 'text/csv', buffer: Buffer.isBuffer(content) ? content : Buffer.from(content) })
+      await page.click('button:has-text("Check and import")')
+      await page.waitForSelector('.govuk-error-summary')
+      const text = await page.textContent('main')
+      assert.match(text, /Nothing was stored/, what)
+      assert.match(text, reason, what)
+      await expectNoViolations(page, `refused file: ${what}`)
+    }
+    const res = await page.request.get(server.url + 'api/people?q=' + encodeURIComponent('DROP TABLE'))
+    assert.equal((await res.json()).results.length, 0)
+  })
+
   test('other roles cannot import feeds or see the queue', async () => {
     for (const role of ['school', 'coach', 'manager', 'viewer']) {
       const page = await pageFor(role)
