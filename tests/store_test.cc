@@ -153,6 +153,28 @@ TEST_P(StoreTest, TheStoreCanBeReadAsItWasAtAnEarlierMoment) {
   EXPECT_EQ(read("2025-01-09T23:59:59Z").people.size(), 0u);
 }
 
+TEST_P(StoreTest, LeaverDatesCanBeReadAsTheStoreHeldThem) {
+  // D: P on 10 January, transferred (T) on 3 February, back to P on 5 March.
+  auto import_with_d = [&](const std::string& status, const std::string& when) {
+    TempDir folder;
+    write_folder(folder);
+    std::string people = testing::read_file(folder / "people.csv");
+    const std::string from = "D,Di,Smith-Jones,2007-02-02,F,888,P,N,,";
+    people.replace(people.find(from), from.size(), "D,Di,Smith-Jones,2007-02-02,F,888," + status + ",N,,");
+    folder.write("people.csv", people);
+    const ImportSummary s = import_dataset(db(), testing::load_valid(folder), Rules::defaults(), folder.path(), "t");
+    db().exec("UPDATE import_batches SET imported_at = '" + when + "' WHERE batch_id = " + std::to_string(s.batch_id));
+  };
+  import_with_d("P", "2025-01-10T09:00:00Z");
+  import_with_d("T", "2025-02-03T09:00:00Z");
+  import_with_d("P", "2025-03-05T09:00:00Z");
+  EXPECT_TRUE(leaver_recorded_dates(db()).empty()) << "D is back in the cohort now";
+  const auto february = leaver_recorded_dates(db(), "2025-02-28T23:59:59Z");
+  ASSERT_EQ(february.size(), 1u);
+  EXPECT_EQ(february.at("D"), make_date(2025, 2, 3));
+  EXPECT_TRUE(leaver_recorded_dates(db(), "2025-01-31T23:59:59Z").empty());
+}
+
 TEST_P(StoreTest, HostileTextIsStoredAsText) {
   write_folder(dir_, "H,\"Robert'); DROP TABLE people;--\",\"=HYPERLINK(\"\"x\"\")\",2008-03-03,M,890,P,N,,\"S\\\\1\t\"\n");
   const Dataset files = testing::load_valid(dir_);

@@ -432,7 +432,7 @@ int main(int argc, char** argv) {
       nccis::PartnerRecords partner;
       if (!a.c.db.empty()) {
         auto db = open_db(a.c.db);
-        left = leaver_recorded_dates(*db);
+        left = leaver_recorded_dates(*db, lo.recorded_by);
         partner = nccis::partner_records(intended_destinations(*db, lo.recorded_by), guarantee_offers(*db, lo.recorded_by));
         o.partner = &partner;
         o.left_on = [&](uint32_t p) -> std::optional<Date> {

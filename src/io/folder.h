@@ -101,7 +101,7 @@ struct IndicatorChunk {
 };
 
 // The same for indicators.csv; finish() reports a second row for the same person and
-// academic year (12 bytes kept per row read).
+// academic year (16 bytes kept per row read).
 class IndicatorStream {
  public:
   IndicatorStream(RecordSource& csv, Dataset& ds, LoadReport& report);

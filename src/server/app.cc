@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <iostream>
 #include <regex>
 
 #include <fmt/format.h>
@@ -233,6 +234,16 @@ void Impl::reload() {
   next->version = ++version;
   std::lock_guard lock(data_mutex);
   data_ = std::move(next);
+}
+
+std::string Impl::try_reload() {
+  try {
+    reload();
+    return "";
+  } catch (const std::exception& e) {
+    std::cerr << "reload after a stored change failed: " << e.what() << "\n";
+    return e.what();
+  }
 }
 
 void Impl::route(const std::string& method, const std::string& pattern, Permission permission, bool api,

@@ -110,6 +110,9 @@ struct Impl {
   }
   // Reads the store into a new Loaded and swaps it in. Call with write_mutex held.
   void reload();
+  // reload(), for after a change is committed: "" when it worked, otherwise why not (the
+  // pages then show the data as before the change until the next reload).
+  std::string try_reload();
 
   // Error reports of uploads, kept for download for a while (by random id).
   std::mutex uploads_mutex;

@@ -117,18 +117,23 @@ void Impl::register_partner_pages() {
     PartnerOptions po;
     po.default_la_code = options.la;
     PartnerImportResult r;
+    std::string reload_problem;
     {
       std::lock_guard lock(write_mutex);
       r = import_partner_feed(*write_db, rules, *kind, path.string(), ctx.user().username, report, po);
-      if (report.ok() && r.changed()) reload();
+      if (report.ok()) {
+        // Stored: audited before anything else can fail.
+        ctx.audit("partner_import", feed_param(ctx), std::to_string(r.data.batch_id),
+                  fmt::format("{} rows: {} exact, {} scored, {} new, {} to review, {} applied", r.rows,
+                              r.matched_exact, r.matched_score, r.new_people, r.to_review, r.applied_rows));
+        if (r.changed()) reload_problem = try_reload();
+      }
     }
+    // (upload_page takes write_mutex itself.)
     if (!report.ok()) {
       ctx.audit("partner_import_rejected", feed_param(ctx), "", fmt::format("{} problems", report.error_count));
       return upload_page(ctx, {}, problems_html(ctx, report, "The file has"), 400, true);
     }
-    ctx.audit("partner_import", feed_param(ctx), std::to_string(r.data.batch_id),
-              fmt::format("{} rows: {} exact, {} scored, {} new, {} to review, {} applied", r.rows, r.matched_exact,
-                          r.matched_score, r.new_people, r.to_review, r.applied_rows));
     std::string html = summary_list({{"Rows read", num(r.rows)},
                                      {"Matched on UPN or ULN", num(r.matched_exact)},
                                      {"Matched on name and date of birth", num(r.matched_score)},
@@ -148,19 +153,20 @@ void Impl::register_partner_pages() {
         if (t.rows.size() < 200) t.rows.push_back({std::to_string(w.line), esc(w.column), esc(w.value), esc(w.reason)});
       html += table(t);
     }
+    if (!reload_problem.empty())
+      html += "<p class=\"govuk-body\">The feed is stored, but the pages could not be refreshed: " + esc(reload_problem) +
+              ". Restart the application to see it.</p>";
     upload_page(ctx, {}, notification(r.changed() ? "Feed imported" : "Nothing changed", html, true), 200, true);
   });
 
-  route("GET", "/partner/reviews", Permission::kUpload, false, [this](Ctx& ctx) {
+  // The open items; `before` is a banner or an error summary above them.
+  auto reviews_page = [this](Ctx& ctx, const std::string& before, int status) {
     std::vector<ReviewItem> items;
     {
       std::lock_guard lock(write_mutex);
       items = open_reviews(*write_db);
     }
-    std::string main;
-    if (const std::string done = ctx.param("done"); !done.empty())
-      main += notification("Review decided", "<p class=\"govuk-body\">" + esc(done.substr(0, 200)) + "</p>", true);
-    main += heading("Review queue", "Partner feeds");
+    std::string main = before + heading("Review queue", "Partner feeds");
     main += "<p class=\"govuk-body\">Each row below matched no one with confidence. Apply it to the right young "
             "person, create a new record if it is someone we do not hold, or dismiss it. Your choice is remembered "
             "for later imports of the same row.</p>";
@@ -176,7 +182,7 @@ void Impl::register_partner_pages() {
                             {"UPN", esc(incoming_value(it, "upn"))},
                             {"ULN", esc(incoming_value(it, "uln"))},
                             {"Why it waits", esc(it.reason)}});
-      TableSpec t{"Candidates for " + esc(row_name(it)),
+      TableSpec t{"Candidates for " + row_name(it),
                   {"Young person", "Date of birth", "Postcode", "UPN", "Score", "Basis", "Decision"},
                   {false, false, false, false, true, false, false}, {}};
       for (const auto& c : it.candidates) {
@@ -204,7 +210,30 @@ void Impl::register_partner_pages() {
     ctx.audit("list", "review_queue", "", ids);
     PageOptions o = ctx.page_options("Review queue", "/partner");
     o.wide = true;
-    ctx.html(200, o, main);
+    o.has_error = status >= 400;
+    ctx.html(status, o, main);
+  };
+  route("GET", "/partner/reviews", Permission::kUpload, false, [this, reviews_page](Ctx& ctx) {
+    // After a decision: what was decided, built from the stored item (nothing from the
+    // address is shown).
+    std::string banner;
+    if (const std::string id = ctx.param("decided"); !id.empty() && id.size() < 19 &&
+                                                     std::all_of(id.begin(), id.end(), ::isdigit)) {
+      std::optional<ReviewItem> it;
+      {
+        std::lock_guard lock(write_mutex);
+        it = review_item(*write_db, std::stoll(id));
+      }
+      if (it && it->status != "open") {
+        const std::string what =
+            it->status == "dismissed"
+                ? fmt::format("{}, line {}: dismissed.", it->source, it->line)
+                : fmt::format("{}, line {}: applied to {}{}.", it->source, it->line, it->resolution_person_id,
+                              it->resolution_note == "new person" ? " (a new record)" : "");
+        banner = notification("Review decided", "<p class=\"govuk-body\">" + esc(what) + "</p>", true);
+      }
+    }
+    reviews_page(ctx, banner, 200);
   });
 
   // Likely duplicates among the loaded people (the same date of birth; names and postcode
@@ -244,30 +273,34 @@ void Impl::register_partner_pages() {
   route("GET", "/partner/duplicates", Permission::kUpload, false, [duplicates](Ctx& ctx) { duplicates(ctx, false); });
   route("GET", "/partner/duplicates.csv", Permission::kUpload, false, [duplicates](Ctx& ctx) { duplicates(ctx, true); });
 
-  route("POST", R"(/partner/reviews/(\d{1,18}))", Permission::kUpload, false, [this](Ctx& ctx) {
+  route("POST", R"(/partner/reviews/(\d{1,18}))", Permission::kUpload, false, [this, reviews_page](Ctx& ctx) {
     const int64_t id = std::stoll(ctx.req.matches[1]);
     const std::string action(ctx.param("action"));
-    std::string done;
+    if (action != "apply" && action != "new" && action != "dismiss") return ctx.not_found();
+    std::string failed;
     try {
       std::lock_guard lock(write_mutex);
-      if (action == "apply" || action == "new") {
+      if (action == "dismiss") {
+        dismiss_review(*write_db, id, ctx.user().username, "dismissed in the web application");
+        ctx.audit("review_dismissed", "review_item", std::to_string(id));
+      } else {
         std::optional<std::string> person;
         if (action == "apply") person = std::string(ctx.param("person"));
         const ResolveResult r = resolve_review(*write_db, rules, id, person, ctx.user().username);
-        reload();
         ctx.audit("review_resolved", "review_item", std::to_string(id), r.person_id);
-        done = fmt::format("Line applied to {}{}: {}", r.person_id, r.new_person ? " (a new record)" : "", r.detail);
-      } else if (action == "dismiss") {
-        dismiss_review(*write_db, id, ctx.user().username, "dismissed in the web application");
-        ctx.audit("review_dismissed", "review_item", std::to_string(id));
-        done = fmt::format("Review {} dismissed.", id);
-      } else {
-        return ctx.not_found();
+        try_reload();  // a failure leaves the pages a step behind; the decision is stored
       }
     } catch (const std::invalid_argument&) {
       return ctx.not_found();  // not open (decided meanwhile) or no such person
+    } catch (const std::runtime_error& e) {
+      failed = e.what();  // e.g. the stored row no longer validates: nothing was stored
     }
-    ctx.redirect("/partner/reviews?done=" + url_encode(done));
+    if (!failed.empty())
+      return reviews_page(
+          ctx, error_summary({{"", fmt::format("Review {} could not be applied: {}. Nothing was stored; dismiss it, or "
+                                               "correct the row and import the file again.", id, failed)}}),
+          409);
+    ctx.redirect("/partner/reviews?decided=" + std::to_string(id));
   });
 }
 

@@ -602,15 +602,24 @@ ImportSummary import_folder_locked(Db& db, const std::string& dir, Dataset& peop
   return imp.finish();
 }
 
-std::unordered_map<std::string, Date> leaver_recorded_dates(Db& db) {
+std::unordered_map<std::string, Date> leaver_recorded_dates(Db& db, const std::string& recorded_by) {
   migrate(db);
   std::unordered_map<std::string, Date> out;
+  // The version that counts as a person's status: the current one, or the newest recorded
+  // by `recorded_by` ($1), whose history is then read only up to that moment as well.
+  const bool as_recorded = !recorded_by.empty();
+  const std::string current =
+      as_recorded ? "cur.version = (SELECT MAX(w.version) FROM person_versions w JOIN import_batches bw ON "
+                    "bw.batch_id = w.batch_id WHERE w.person_seq = p.person_seq AND bw.imported_at <= $1)"
+                  : "cur.version = p.current_version";
   auto rows = db.query(
       "SELECT p.person_id, v.cohort_status, b.imported_at FROM people p "
-      "JOIN person_versions cur ON cur.person_seq = p.person_seq AND cur.version = p.current_version "
-      "JOIN person_versions v ON v.person_seq = p.person_seq "
-      "JOIN import_batches b ON b.batch_id = v.batch_id "
-      "WHERE cur.cohort_status NOT IN ('P', 'G') ORDER BY p.person_seq, v.version");
+      "JOIN person_versions cur ON cur.person_seq = p.person_seq AND " + current +
+          " JOIN person_versions v ON v.person_seq = p.person_seq "
+          "JOIN import_batches b ON b.batch_id = v.batch_id "
+          "WHERE cur.cohort_status NOT IN ('P', 'G')" + (as_recorded ? " AND b.imported_at <= $1" : "") +
+          " ORDER BY p.person_seq, v.version",
+      as_recorded ? std::vector<DbValue>{recorded_by} : std::vector<DbValue>{});
   std::string person, status;
   Date run_start = kNoDate;
   auto flush = [&] {

@@ -60,7 +60,8 @@ ImportSummary import_dataset_locked(Db& db, const Dataset& ds, const Rules& rule
 // checked and written `chunk_rows` rows at a time, so memory does not grow with their
 // length (beyond the 16 bytes per row their duplicate checks keep, and the keys of rows
 // already stored that an incremental import compares with). Problems go to `report`;
-// after a problem the rest of the files is still checked but nothing more is written.
+// after a problem nothing more is written, the rest of that file is still checked, and
+// indicators.csv is not read once activities.csv has errors (as load_folder()).
 // When `report` is not ok afterwards the caller must roll back. Stores the rows
 // import_dataset_locked() stores for load_folder(dir) (activities are numbered in file
 // order rather than grouped by person; load_store() reads them back in the same order).
@@ -79,8 +80,9 @@ Dataset load_store(Db& db, const Rules& rules, LoadReport& report, const LoadOpt
 // For every person whose current cohort status is a leaver status (not P or G): the date
 // the store first recorded that status (the import of the first version of the latest
 // unbroken run of versions with it), keyed by person_id. The monthly return reports a
-// leaver once, in that month.
-std::unordered_map<std::string, Date> leaver_recorded_dates(Db& db);
+// leaver once, in that month. Given `recorded_by` (a store timestamp), the same as the store
+// held it then (LoadOptions::recorded_by).
+std::unordered_map<std::string, Date> leaver_recorded_dates(Db& db, const std::string& recorded_by = "");
 
 // The canonical text of each column of a stored row (formats.md column names and value
 // spellings), used for storage, comparison and export.

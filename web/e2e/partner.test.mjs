@@ -81,7 +81,7 @@ describe('partner feeds', () => {
     await Promise.all([page.waitForNavigation(), page.keyboard.press('Enter')])
     assert.ok(await page.isVisible('.govuk-notification-banner--success'), page.url() + '\n' + await page.textContent('main'))
     text = await page.textContent('main')
-    assert.match(text, new RegExp(`Line applied to ${b.person_id}`))
+    assert.match(text, new RegExp(`cohort.csv, line 3: applied to ${b.person_id}\\.`))
     assert.match(text, /The review queue is empty/)
     await expectNoViolations(page, 'review decided')
 
@@ -101,7 +101,7 @@ describe('partner feeds', () => {
     await page.waitForSelector('.govuk-notification-banner--success')
     const done = await page.textContent('.govuk-notification-banner--success')
     assert.match(done, /a new record/)
-    const created = done.match(/Line applied to (\S+) \(a new record\)/)[1]
+    const created = done.match(/applied to (\S+) \(a new record\)/)[1]
     assert.notEqual(created, a.person_id)
     const found = await (await page.request.get(server.url + 'api/people?q=' + otherUpn)).json()
     assert.deepEqual(found.results.map((p) => p.person_id), [created])
