@@ -10,6 +10,7 @@
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
+#include "auth/accounts.h"
 #include "store/db.h"
 #include "store/store.h"
 
@@ -26,6 +27,20 @@ std::string invoking_user(const std::string& by) {
   if (!by.empty()) return by;
   const char* u = std::getenv("USER");
   return u && *u ? u : "unknown";
+}
+
+void audit(const std::string& db_url, const std::string& user, const std::string& action,
+           const std::string& record_type, const std::string& record_id, const std::string& detail) {
+  AuditLog log(db_url);
+  AuditEntry e;
+  e.username = user;
+  e.role = "system";
+  e.action = action;
+  e.record_type = record_type;
+  e.record_id = record_id;
+  e.remote = "cli";
+  e.detail = detail;
+  log.record(std::move(e));
 }
 
 void print_issues(const LoadReport& report) {

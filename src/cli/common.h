@@ -27,6 +27,11 @@ Date today_utc();
 // The user a command acts as: `by` when given, else $USER, else "unknown".
 std::string invoking_user(const std::string& by = "");
 
+// Records one entry in the audit log of the store at `db_url`, made from the command line
+// (role "system", remote "cli") by `user`; returns once it is written.
+void audit(const std::string& db_url, const std::string& user, const std::string& action,
+           const std::string& record_type, const std::string& record_id, const std::string& detail);
+
 // Prints the warnings and errors of a load to standard error.
 void print_issues(const LoadReport& report);
 

@@ -13,7 +13,6 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
-#include "auth/accounts.h"
 #include "cli/common.h"
 #include "io/folder.h"
 #include "risk/criteria.h"
@@ -83,16 +82,8 @@ void create(const RegisterArgs& a) {
   const Dataset ds = load_with_indicators(*db, false);
   const int64_t id = risk::freeze_register(*db, ds, Rules::defaults(), criteria, text, year, when, "on_demand", cli::invoking_user(a.by));
   const auto info = risk::find_register(*db, id);
-  AuditLog log(a.db);
-  AuditEntry e;
-  e.username = cli::invoking_user(a.by);
-  e.role = "system";
-  e.action = "create";
-  e.record_type = "roni_register";
-  e.record_id = std::to_string(id);
-  e.remote = "cli";
-  e.detail = fmt::format("academic year {}, data date {}", year, format_date(when));
-  log.record(std::move(e));
+  cli::audit(a.db, cli::invoking_user(a.by), "create", "roni_register", std::to_string(id),
+             fmt::format("academic year {}, data date {}", year, format_date(when)));
   std::cout << fmt::format("register {}: {} pupils listed (academic year {}-{:02d}, data as of {}, criteria {})\n", id,
                            info ? info->entries : 0, year, (year + 1) % 100, format_date(when), criteria.version);
 }
@@ -160,16 +151,8 @@ void export_list(const RegisterArgs& a) {
   const Dataset ds = load_with_indicators(*db, true);
   const std::string csv = risk::register_csv(view, ds);
   cli::write_file_atomically(a.out, csv);
-  AuditLog log(a.db);
-  AuditEntry e;
-  e.username = cli::invoking_user(a.by);
-  e.role = "system";
-  e.action = "export";
-  e.record_type = "roni_register";
-  e.record_id = fmt::format("{}/{}", a.id, a.school);
-  e.remote = "cli";
-  e.detail = a.out;
-  log.record(std::move(e));
+  cli::audit(a.db, cli::invoking_user(a.by), "export", "roni_register", fmt::format("{}/{}", a.id, a.school),
+             a.out);
   std::cerr << fmt::format("wrote {} ({} pupils)\n", a.out, view.entries.size());
 }
 

@@ -21,7 +21,6 @@
 #include "io/folder.h"
 #include "report/table.h"
 #include "risk/criteria.h"
-#include "auth/accounts.h"
 #include "risk/model.h"
 #include "risk/score_store.h"
 #include "risk/outcome.h"
@@ -304,16 +303,8 @@ void score(const RiskArgs& a) {
     const std::string who = cli::invoking_user();
     auto db = open_db(a.db);
     const int64_t batch = risk::record_scores(*db, model, card, rows, who);
-    AuditLog log(a.db);
-    AuditEntry e;
-    e.username = who;
-    e.role = "system";
-    e.action = "score";
-    e.record_type = "risk_scores";
-    e.record_id = std::to_string(batch);
-    e.remote = "cli";
-    e.detail = fmt::format("model {}, Year 11 {}, {} young people", model.version(), year_name(so.year11), rows.size());
-    log.record(std::move(e));
+    cli::audit(a.db, who, "score", "risk_scores", std::to_string(batch),
+               fmt::format("model {}, Year 11 {}, {} young people", model.version(), year_name(so.year11), rows.size()));
     std::cerr << fmt::format("recorded {} scores of model {} in the store (batch {})\n", rows.size(), model.version(), batch);
   }
 

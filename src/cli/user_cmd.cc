@@ -68,16 +68,7 @@ void audited(const UserArgs& a, const std::string& action, const std::string& de
   }
   Accounts accounts(a.db);
   change(accounts);
-  AuditLog log(a.db);
-  AuditEntry e;
-  e.username = who(a);
-  e.role = "system";
-  e.action = action;
-  e.record_type = "user";
-  e.record_id = a.username;
-  e.remote = "cli";
-  e.detail = detail;
-  log.record(std::move(e));
+  cli::audit(a.db, who(a), action, "user", a.username, detail);
 }
 
 void add(const UserArgs& a) {

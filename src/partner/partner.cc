@@ -1174,18 +1174,6 @@ void dismiss_review(Db& db, int64_t review_id, const std::string& user, const st
 
 namespace {
 
-// The version of a row of `table` (sequence column `seq`, versions in `versions`) to read:
-// the current one, or the newest recorded by an import batch at or before `recorded_by`
-// (a store timestamp, bound as $1); a row none of whose versions is that old is left out.
-std::string version_condition(const char* table, const char* versions, const char* seq,
-                              const std::string& recorded_by) {
-  if (recorded_by.empty()) return fmt::format("v.version = {}.current_version", table);
-  return fmt::format(
-      "v.version = (SELECT MAX(w.version) FROM {1} w JOIN import_batches b ON b.batch_id = w.batch_id "
-      "WHERE w.{2} = {0}.{2} AND b.imported_at <= $1)",
-      table, versions, seq);
-}
-
 std::vector<DbValue> recorded_by_param(const std::string& recorded_by) {
   if (recorded_by.empty()) return {};
   return {recorded_by};
@@ -1200,7 +1188,7 @@ std::vector<IntendedDestination> intended_destinations(Db& db, const std::string
       "SELECT p.person_id, d.academic_year, v.activity_code, v.school_id, v.year_group, v.recorded_date FROM "
       "intended_destinations d JOIN people p ON p.person_seq = d.person_seq JOIN intended_destination_versions v ON "
       "v.destination_seq = d.destination_seq AND " +
-          version_condition("d", "intended_destination_versions", "destination_seq", recorded_by) +
+          version_condition("v", "d", "intended_destination_versions", "destination_seq", !recorded_by.empty()) +
           " ORDER BY d.destination_seq",
       recorded_by_param(recorded_by));
   while (rows->next())
@@ -1216,7 +1204,7 @@ std::vector<GuaranteeOffer> guarantee_offers(Db& db, const std::string& recorded
       "SELECT p.person_id, o.guarantee_year, v.offer_status, v.provider_id, v.offer_date, v.activity_code FROM "
       "september_guarantee_offers o JOIN people p ON p.person_seq = o.person_seq JOIN "
       "september_guarantee_offer_versions v ON v.offer_seq = o.offer_seq AND " +
-          version_condition("o", "september_guarantee_offer_versions", "offer_seq", recorded_by) +
+          version_condition("v", "o", "september_guarantee_offer_versions", "offer_seq", !recorded_by.empty()) +
           " ORDER BY o.offer_seq",
       recorded_by_param(recorded_by));
   while (rows->next())

@@ -156,6 +156,13 @@ std::string text_input(std::string_view id, std::string_view label, std::string_
       esc(value), described_by(id, hint, error), attrs.empty() ? "" : " " + std::string(attrs));
 }
 
+std::string file_upload(std::string_view id, std::string_view label, std::string_view error) {
+  return fmt::format(
+      R"(<div class="govuk-form-group{}"><label class="govuk-label" for="{}">{}</label>{}<input class="govuk-file-upload{}" id="{}" name="{}" type="file" accept=".csv,text/csv"{}></div>)",
+      error.empty() ? "" : " govuk-form-group--error", esc(id), esc(label), error_message(id, error),
+      error.empty() ? "" : " govuk-file-upload--error", esc(id), esc(id), described_by(id, "", error));
+}
+
 std::string date_input(std::string_view id, std::string_view legend, std::string_view iso, std::string_view hint,
                        std::string_view error) {
   std::string d, m, y;

@@ -52,6 +52,8 @@ std::string error_for(const std::vector<FieldError>& errors, std::string_view fi
 std::string text_input(std::string_view id, std::string_view label, std::string_view value,
                        std::string_view hint = "", std::string_view error = "", std::string_view type = "text",
                        std::string_view css = "", std::string_view attrs = "");
+// A GOV.UK file upload for one CSV file.
+std::string file_upload(std::string_view id, std::string_view label, std::string_view error = "");
 std::string date_input(std::string_view id, std::string_view legend, std::string_view iso_value,
                        std::string_view hint, std::string_view error);
 std::string select(std::string_view id, std::string_view label, const std::vector<std::pair<std::string, std::string>>& options,

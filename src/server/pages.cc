@@ -640,15 +640,8 @@ void Impl::register_pages() {
             "first; if any row has a problem nothing is stored and you get a report of every problem. Uploading the same "
             "files again changes nothing; changed rows are kept as new versions.</p>";
     main += form_open(ctx, "/upload", true);
-    auto file_input = [&](const char* id, const char* label) {
-      const std::string err = error_for(errors, id);
-      return fmt::format(
-          "<div class=\"govuk-form-group{}\"><label class=\"govuk-label\" for=\"{}\">{}</label>{}<input class=\"govuk-file-upload{}\" id=\"{}\" name=\"{}\" type=\"file\" accept=\".csv,text/csv\"{}></div>",
-          err.empty() ? "" : " govuk-form-group--error", id, label,
-          err.empty() ? "" : fmt::format("<p id=\"{}-error\" class=\"govuk-error-message\"><span class=\"govuk-visually-hidden\">Error:</span> {}</p>", id, esc(err)),
-          err.empty() ? "" : " govuk-file-upload--error", id, id, err.empty() ? "" : fmt::format(" aria-describedby=\"{}-error\"", id));
-    };
-    main += file_input("people", "people.csv") + file_input("activities", "activities.csv");
+    main += file_upload("people", "people.csv", error_for(errors, "people")) +
+            file_upload("activities", "activities.csv", error_for(errors, "activities"));
     main += button("Check and upload") + "</form></div></div>";
     PageOptions o = ctx.page_options("Upload canonical files", "/upload");
     o.has_error = !errors.empty();

@@ -40,15 +40,6 @@ std::string safe_file_name(const std::string& name) {
   return out;
 }
 
-std::string row_name(const ReviewItem& it) {
-  auto get = [&](std::string_view col) -> std::string {
-    for (const auto& [k, v] : it.incoming)
-      if (k == col) return v;
-    return "";
-  };
-  return get("given_name") + " " + get("family_name");
-}
-
 // The feed chosen on the upload form (a multipart field) or in the address.
 std::string feed_param(const Ctx& ctx) {
   if (ctx.req.is_multipart_form_data() && ctx.req.has_file("feed")) return ctx.req.get_file_value("feed").content.substr(0, 40);
@@ -59,6 +50,10 @@ std::string incoming_value(const ReviewItem& it, std::string_view col) {
   for (const auto& [k, v] : it.incoming)
     if (k == col) return v;
   return "";
+}
+
+std::string row_name(const ReviewItem& it) {
+  return incoming_value(it, "given_name") + " " + incoming_value(it, "family_name");
 }
 
 }  // namespace
@@ -83,13 +78,7 @@ void Impl::register_partner_pages() {
             "hold.</p>";
     main += form_open(ctx, "/partner", true);
     main += radios("feed", "Which feed is it?", feed_options(), feed_param(ctx), "", error_for(errors, "feed"));
-    const std::string err = error_for(errors, "file");
-    main += fmt::format(
-        "<div class=\"govuk-form-group{}\"><label class=\"govuk-label\" for=\"file\">The file (CSV)</label>{}"
-        "<input class=\"govuk-file-upload{}\" id=\"file\" name=\"file\" type=\"file\" accept=\".csv,text/csv\"{}></div>",
-        err.empty() ? "" : " govuk-form-group--error",
-        err.empty() ? "" : "<p id=\"file-error\" class=\"govuk-error-message\"><span class=\"govuk-visually-hidden\">Error:</span> " + esc(err) + "</p>",
-        err.empty() ? "" : " govuk-file-upload--error", err.empty() ? "" : " aria-describedby=\"file-error\"");
+    main += file_upload("file", "The file (CSV)", error_for(errors, "file"));
     main += button("Check and import") + "</form>";
     PageOptions o = ctx.page_options("Partner feeds", "/partner");
     o.has_error = !errors.empty();

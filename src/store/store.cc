@@ -602,16 +602,22 @@ ImportSummary import_folder_locked(Db& db, const std::string& dir, Dataset& peop
   return imp.finish();
 }
 
+std::string version_condition(const std::string& version_alias, const std::string& owner_alias,
+                              const std::string& versions, const std::string& seq, bool as_recorded) {
+  if (!as_recorded) return fmt::format("{}.version = {}.current_version", version_alias, owner_alias);
+  return fmt::format(
+      "{0}.version = (SELECT MAX(w.version) FROM {2} w JOIN import_batches wb ON wb.batch_id = w.batch_id "
+      "WHERE w.{3} = {1}.{3} AND wb.imported_at <= $1)",
+      version_alias, owner_alias, versions, seq);
+}
+
 std::unordered_map<std::string, Date> leaver_recorded_dates(Db& db, const std::string& recorded_by) {
   migrate(db);
   std::unordered_map<std::string, Date> out;
   // The version that counts as a person's status: the current one, or the newest recorded
   // by `recorded_by` ($1), whose history is then read only up to that moment as well.
   const bool as_recorded = !recorded_by.empty();
-  const std::string current =
-      as_recorded ? "cur.version = (SELECT MAX(w.version) FROM person_versions w JOIN import_batches bw ON "
-                    "bw.batch_id = w.batch_id WHERE w.person_seq = p.person_seq AND bw.imported_at <= $1)"
-                  : "cur.version = p.current_version";
+  const std::string current = version_condition("cur", "p", "person_versions", "person_seq", as_recorded);
   auto rows = db.query(
       "SELECT p.person_id, v.cohort_status, b.imported_at FROM people p "
       "JOIN person_versions cur ON cur.person_seq = p.person_seq AND " + current +
@@ -645,15 +651,10 @@ std::unordered_map<std::string, Date> leaver_recorded_dates(Db& db, const std::s
 
 Dataset load_store(Db& db, const Rules& rules, LoadReport& report, const LoadOptions& options, bool own_snapshot) {
   migrate(db);
-  // Which version of a row to read: the current one, or the newest recorded by an import
-  // at or before options.recorded_by ($1).
+  // The current versions, or those recorded by options.recorded_by ($1).
   const bool as_recorded = !options.recorded_by.empty();
   auto version = [&](const char* alias, const char* versions, const char* seq) {
-    if (!as_recorded) return fmt::format("v.version = {}.current_version", alias);
-    return fmt::format(
-        "v.version = (SELECT MAX(w.version) FROM {1} w JOIN import_batches b ON b.batch_id = w.batch_id "
-        "WHERE w.{2} = {0}.{2} AND b.imported_at <= $1)",
-        alias, versions, seq);
+    return version_condition("v", alias, versions, seq, as_recorded);
   };
   std::vector<DbValue> params;
   if (as_recorded) params.push_back(options.recorded_by);

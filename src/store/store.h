@@ -69,6 +69,14 @@ ImportSummary import_folder_locked(Db& db, const std::string& dir, Dataset& peop
                                    LoadReport& report, const std::string& source, const std::string& imported_by,
                                    size_t chunk_rows = 65536);
 
+// The SQL condition that picks which version of a versioned row to read: with
+// `as_recorded` false, `{version_alias}.version = {owner_alias}.current_version`; with it,
+// the newest version recorded by an import batch at or before the store timestamp bound as
+// $1 (a row none of whose versions is that old then has no version to join). `versions` is
+// the versions table, `seq` the sequence column shared by owner and versions.
+std::string version_condition(const std::string& version_alias, const std::string& owner_alias,
+                              const std::string& versions, const std::string& seq, bool as_recorded);
+
 // Reads the current version of everything in the store into a Dataset, through the same
 // validation as files. Order is the order rows were first stored, so reports from the
 // store equal reports from the folder that was imported. All reads come from one
